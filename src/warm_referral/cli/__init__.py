@@ -1,0 +1,66 @@
+"""The ``warm-referral`` command line.
+
+Subcommands are plugins: each is an entry point in the group ``warm_referral.commands`` that names a
+``register(subparsers)`` function. The library registers its own commands the same way, so the
+reference server and the conformance kit add ``serve``, ``send``, ``demo`` and ``conformance``
+just by being installed. A command's handler returns the process exit code:
+0 success, 1 the input is invalid or a check failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
+
+from .._version import SPEC_VERSIE, __version__
+
+__all__ = ["COMMAND_GROUP", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+
+COMMAND_GROUP = "warm_referral.commands"
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="warm-referral",
+        description="Warm referral (warme doorverwijzing): validate, convert and compute deadlines.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"warm-referral {__version__} (specVersie {SPEC_VERSIE})",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for entry in sorted(entry_points(group=COMMAND_GROUP), key=lambda e: e.name):
+        register = entry.load()
+        register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits with EXIT_USAGE
+    except BrokenPipeError:  # e.g. `warm-referral schema | head`
+        return EXIT_OK
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit code 2, message on stderr)."""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
