@@ -1,0 +1,188 @@
+"""Constrained wire types shared by the messages.
+
+Patterns and lengths are checked by pydantic-core (fast, and exported to the JSON Schema); the
+checks JSON Schema cannot express (BSN 11-test, postcode letter pairs, amounts as exact decimals)
+are Python validators that raise a ``PydanticCustomError`` whose type is the stable violation code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, PlainValidator
+from pydantic.json_schema import WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ..identifiers import bsn as _bsn
+from ..identifiers import postcode as _postcode
+
+__all__ = [
+    "BEDRAG_PATTERN",
+    "Bedrag",
+    "Bsn",
+    "Email",
+    "Gemeentecode",
+    "Huisletter",
+    "Huisnummer",
+    "Huisnummertoevoeging",
+    "KvkNummer",
+    "Naam",
+    "Oin",
+    "Postcode",
+    "Referentie",
+    "Telefoonnummer",
+    "Tekst",
+    "Tijdstip",
+    "Vestigingsnummer",
+    "format_tijdstip",
+]
+
+
+def _check_bsn(value: str) -> str:
+    if _bsn.checksum(value) != 0 or value == "000000000":
+        raise PydanticCustomError("bsn_checksum", "BSN {bsn} fails the 11-test", {"bsn": "*****"})
+    return value
+
+
+def _check_postcode(value: str) -> str:
+    if not _postcode.is_valid(value):
+        raise PydanticCustomError(
+            "postcode_reeks", "postcode {postcode} uses a letter pair that is never issued",
+            {"postcode": value},
+        )
+    return value
+
+
+Bsn = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]{9}$",
+        description="Burgerservicenummer: 9 digits passing the 11-test (weights 9..2 and -1).",
+    ),
+    AfterValidator(_check_bsn),
+]
+Postcode = Annotated[
+    str,
+    Field(
+        pattern=_postcode.PATTERN,
+        description="Dutch postcode without a space, capital letters; the letter pairs SA, SD and "
+        "SS are never issued.",
+        examples=["2601DC"],
+    ),
+    AfterValidator(_check_postcode),
+]
+Oin = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{20}$", description="Organisatie-identificatienummer (Logius): 20 digits."),
+]
+KvkNummer = Annotated[
+    str, Field(pattern=r"^[0-9]{8}$", description="KvK number: 8 digits.")
+]
+Vestigingsnummer = Annotated[
+    str, Field(pattern=r"^[0-9]{12}$", description="KvK establishment number: 12 digits.")
+]
+Gemeentecode = Annotated[
+    str, Field(pattern=r"^[0-9]{4}$", description="CBS municipality code: 4 digits, without 'GM'.")
+]
+Referentie = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$",
+        description="The sender's own reference: 1 to 64 characters, letters, digits and . _ : / -.",
+    ),
+]
+Telefoonnummer = Annotated[
+    str,
+    Field(
+        pattern=r"^(\+[1-9][0-9]{7,14}|0[1-9][0-9]{8})$",
+        description="Phone number: 10 digits starting with 0 (national) or E.164 (+31...).",
+        examples=["0612345678", "+31612345678"],
+    ),
+]
+Email = Annotated[
+    str,
+    Field(
+        max_length=254,
+        pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$",
+        description="E-mail address.",
+        json_schema_extra={"format": "email"},
+    ),
+]
+Naam = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+Tekst = Annotated[str, Field(min_length=1, max_length=1000)]
+Huisnummer = Annotated[int, Field(ge=1, le=99999)]
+Huisletter = Annotated[str, Field(pattern=r"^[A-Za-z]$")]
+Huisnummertoevoeging = Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,4}$")]
+
+BEDRAG_PATTERN = r"^(0\.(0[1-9]|[1-9][0-9])|[1-9][0-9]{0,8}\.[0-9]{2})$"
+_BEDRAG_RE = re.compile(BEDRAG_PATTERN)
+_CENT = Decimal("0.01")
+
+
+def _parse_bedrag(value: Any) -> Decimal:
+    """Amounts travel as strings with exactly two decimals, never as a binary float."""
+    if isinstance(value, Decimal):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise PydanticCustomError(
+            "bedrag_type",
+            "an amount is a string with two decimals such as \"123.45\", not a {soort}",
+            {"soort": type(value).__name__},
+        )
+    if not _BEDRAG_RE.fullmatch(text):
+        raise PydanticCustomError(
+            "bedrag_formaat",
+            "amount {waarde!r} must be more than 0 and at most 999999999.99, written with "
+            "exactly two decimals and a point, such as \"123.45\"",
+            {"waarde": text},
+        )
+    return Decimal(text)
+
+
+def _dump_bedrag(value: Decimal) -> str:
+    return str(value.quantize(_CENT))
+
+
+Bedrag = Annotated[
+    Decimal,
+    PlainValidator(_parse_bedrag),
+    PlainSerializer(_dump_bedrag, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": BEDRAG_PATTERN,
+            "description": "Amount as decimal text with exactly two decimals, more than 0 "
+            "(never a binary number).",
+            "examples": ["123.45"],
+        }
+    ),
+]
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)
+
+
+def format_tijdstip(value: datetime) -> str:
+    """RFC 3339 in UTC with upper-case T and Z; microseconds only when present."""
+    value = value.astimezone(timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+Tijdstip = Annotated[
+    AwareDatetime,
+    AfterValidator(_to_utc),
+    PlainSerializer(format_tijdstip, return_type=str, when_used="json"),
+    Field(
+        description="RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC "
+        "with upper-case T and Z. Leap seconds (:60) are not accepted."
+    ),
+]

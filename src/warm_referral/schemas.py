@@ -1,0 +1,159 @@
+"""Build the published JSON Schemas (Draft 2020-12) from the message models.
+
+The models are the single source: pydantic generates the schema, and this module post-processes it
+into the published form: optional members are absent-or-valid (never ``null``), ``berichttype`` is
+required, the cross-field rules are added where JSON Schema can express them and described in words
+everywhere, and the result is split into one file per message type plus ``gedeeld.json`` (shared
+definitions) and ``bericht.json`` (any message). ``tools/generate.py`` writes them to
+``spec/v1/schemas/``; a test fails when the committed files drift.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from ._version import SPEC_VERSIE
+
+__all__ = ["SCHEMA_BASE_URI", "build_schemas", "dump_schema"]
+
+#: Where NVVK publishes the schemas; every ``$id`` is relative to it.
+SCHEMA_BASE_URI = "https://standaarden.nvvk.nl/warme-doorverwijzing/v1/schemas/"
+_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_SHARED = "gedeeld.json"
+
+
+def _strip_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf: [X, {type: null}]`` with ``default: null`` becomes plain X: absent, or a valid X."""
+    options = prop.get("anyOf")
+    if options and {"type": "null"} in options and prop.get("default", ...) is None:
+        rest = [o for o in options if o != {"type": "null"}]
+        merged = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+        if len(rest) == 1:
+            merged = {**rest[0], **merged}
+        else:
+            merged["anyOf"] = rest
+        return merged
+    return prop
+
+
+def _clean_model(name: str, schema: dict[str, Any], cls: type[Any]) -> dict[str, Any]:
+    schema = dict(schema)
+    schema.pop("title", None)
+    props: dict[str, Any] = {}
+    for key, prop in schema.get("properties", {}).items():
+        prop = _strip_null(dict(prop))
+        prop.pop("title", None)
+        if key == "berichttype":
+            prop.pop("default", None)
+        props[key] = prop
+    schema["properties"] = props
+    required = list(schema.get("required", []))
+    if "berichttype" in props and "berichttype" not in required:
+        required.insert(0, "berichttype")
+    if required:
+        schema["required"] = required
+    regels: tuple[str, ...] = getattr(cls, "regels_beschrijving", ())
+    if regels:
+        text = schema.get("description", "").strip()
+        schema["description"] = (text + "\n\nRules:\n" + "\n".join(f"- {r}" for r in regels)).strip()
+    extra: dict[str, Any] = copy.deepcopy(getattr(cls, "schema_regels", {}))
+    extra_props = extra.pop("properties", {})
+    for key, addition in extra_props.items():
+        base = props[key]
+        if "$ref" in base and len(base) == 1:
+            props[key] = {"allOf": [base, addition]}
+        else:
+            props[key] = {**base, **addition}
+    schema.update(extra)
+    schema["title"] = name
+    return schema
+
+
+def _rewrite_refs(node: Any, target: str) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: (v.replace("#/$defs/", target + "#/$defs/") if k == "$ref" else _rewrite_refs(v, target))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_rewrite_refs(v, target) for v in node]
+    return node
+
+
+def build_schemas() -> dict[str, dict[str, Any]]:
+    """Every published schema by file name."""
+    from pydantic.json_schema import models_json_schema
+
+    from .models import BERICHTTYPES
+
+    classes: dict[str, type[Any]] = {}
+
+    def collect(cls: type[Any]) -> None:
+        from pydantic import BaseModel
+
+        if cls.__name__ in classes:
+            return
+        classes[cls.__name__] = cls
+        for field in cls.model_fields.values():
+            for arg in _type_args(field.annotation):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    collect(arg)
+
+    for cls in BERICHTTYPES.values():
+        collect(cls)
+
+    _, top = models_json_schema(
+        [(cls, "validation") for cls in BERICHTTYPES.values()], ref_template="#/$defs/{model}"
+    )
+    defs: dict[str, Any] = top["$defs"]
+    cleaned: dict[str, dict[str, Any]] = {}
+    for name, schema in defs.items():
+        if name in classes:
+            cleaned[name] = _clean_model(name, schema, classes[name])
+        else:  # an enumeration
+            schema = dict(schema)
+            schema["title"] = name
+            cleaned[name] = schema
+
+    out: dict[str, dict[str, Any]] = {}
+    shared = {k: v for k, v in sorted(cleaned.items()) if k not in BERICHTTYPES}
+    out[_SHARED] = {
+        "$schema": _DIALECT,
+        "$id": SCHEMA_BASE_URI + _SHARED,
+        "title": f"Warme doorverwijzing {SPEC_VERSIE}: shared definitions",
+        "$defs": _rewrite_refs(shared, ""),
+    }
+    for berichttype in BERICHTTYPES:
+        body = _rewrite_refs(cleaned[berichttype], _SHARED)
+        out[f"{berichttype}.json"] = {
+            "$schema": _DIALECT,
+            "$id": SCHEMA_BASE_URI + f"{berichttype}.json",
+            **body,
+        }
+    out["bericht.json"] = {
+        "$schema": _DIALECT,
+        "$id": SCHEMA_BASE_URI + "bericht.json",
+        "title": f"Warme doorverwijzing {SPEC_VERSIE}: any message",
+        "description": "Exactly one message type, chosen by berichttype.",
+        "type": "object",
+        "required": ["berichttype"],
+        "properties": {"berichttype": {"enum": list(BERICHTTYPES)}},
+        "oneOf": [{"$ref": f"{b}.json"} for b in BERICHTTYPES],
+    }
+    return out
+
+
+def _type_args(annotation: Any) -> list[Any]:
+    from typing import get_args
+
+    found = [annotation]
+    for arg in get_args(annotation):
+        found.extend(_type_args(arg))
+    return found
+
+
+def dump_schema(schema: dict[str, Any]) -> str:
+    """The committed text form: stable key order as built, two-space indent, UTF-8, final newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
