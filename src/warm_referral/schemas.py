@@ -57,7 +57,9 @@ def _clean_model(name: str, schema: dict[str, Any], cls: type[Any]) -> dict[str,
     regels: tuple[str, ...] = getattr(cls, "regels_beschrijving", ())
     if regels:
         text = schema.get("description", "").strip()
-        schema["description"] = (text + "\n\nRules:\n" + "\n".join(f"- {r}" for r in regels)).strip()
+        schema["description"] = (
+            text + "\n\nRules:\n" + "\n".join(f"- {r}" for r in regels)
+        ).strip()
     extra: dict[str, Any] = copy.deepcopy(getattr(cls, "schema_regels", {}))
     extra_props = extra.pop("properties", {})
     for key, addition in extra_props.items():
@@ -74,7 +76,11 @@ def _clean_model(name: str, schema: dict[str, Any], cls: type[Any]) -> dict[str,
 def _rewrite_refs(node: Any, target: str) -> Any:
     if isinstance(node, dict):
         return {
-            k: (v.replace("#/$defs/", target + "#/$defs/") if k == "$ref" else _rewrite_refs(v, target))
+            k: (
+                v.replace("#/$defs/", target + "#/$defs/")
+                if k == "$ref"
+                else _rewrite_refs(v, target)
+            )
             for k, v in node.items()
         }
     if isinstance(node, list):

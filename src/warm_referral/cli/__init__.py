@@ -38,8 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for entry in sorted(entry_points(group=COMMAND_GROUP), key=lambda e: e.name):
-        register = entry.load()
-        register(subparsers)
+        try:
+            register = entry.load()
+            register(subparsers)
+        except Exception as exc:  # a broken plugin must not take the other commands down
+            print(
+                f"warm-referral: command {entry.name!r} from {entry.value} is unavailable: "
+                f"{type(exc).__name__}: {exc}",
+                file=sys.stderr,
+            )
     return parser
 
 

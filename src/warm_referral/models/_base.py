@@ -73,7 +73,9 @@ class WireModel(BaseModel):
         fouten = []
         if info.context is not None and info.context.get("wire"):
             fouten = [
-                Regelfout(to_camel(name), "null_niet_toegestaan", "may be left out, but not be null")
+                Regelfout(
+                    to_camel(name), "null_niet_toegestaan", "may be left out, but not be null"
+                )
                 for name in self.model_fields_set
                 if getattr(self, name) is None
             ]

@@ -37,7 +37,7 @@ from .onderdelen import (
     Periode,
     Toestemming,
 )
-from .wire_types import Referentie, Tekst, Tijdstip
+from .wire_types import Referentie, Tekst, Tijdstip, Uuid
 
 __all__ = [
     "BERICHTTYPES",
@@ -87,9 +87,11 @@ BSN_TOEGESTAAN: frozenset[SoortVerwijzer] = frozenset(
 )
 
 #: The scopes a consent must cover, because every Verwijzing carries contact details and arrears.
-VEREISTE_REIKWIJDTE = frozenset(
-    {Toestemmingsreikwijdte.CONTACTGEGEVENS, Toestemmingsreikwijdte.BETALINGSACHTERSTAND}
+VEREISTE_REIKWIJDTE_LIJST = (
+    Toestemmingsreikwijdte.CONTACTGEGEVENS,
+    Toestemmingsreikwijdte.BETALINGSACHTERSTAND,
 )
+VEREISTE_REIKWIJDTE = frozenset(VEREISTE_REIKWIJDTE_LIJST)
 
 
 class Richting(str, Enum):
@@ -112,7 +114,7 @@ class Bericht(WireModel):
 
     berichttype: str
     """Names the message type; decides which schema applies."""
-    bericht_id: UUID
+    bericht_id: Uuid
     """Unique per message; a message sent again (retry) keeps its berichtId."""
     spec_versie: Literal["1.0"]
     """The protocol version the message follows."""
@@ -120,9 +122,9 @@ class Bericht(WireModel):
     """When the sender created the message."""
     afzender: Partij
     ontvanger: Partij
-    conversatie_id: UUID
+    conversatie_id: Uuid
     """Ties all messages about one referral together (the Schuldenknooppunt conversation reference)."""
-    cross_referentie: UUID | None = None
+    cross_referentie: Uuid | None = None
     """The berichtId of the message this one answers."""
 
     def to_json(self) -> bytes:
@@ -170,9 +172,7 @@ class Verwijzing(_OverVerwijzing):
             {
                 "if": {
                     "properties": {
-                        "soortVerwijzer": {
-                            "not": {"enum": sorted(s.value for s in BSN_TOEGESTAAN)}
-                        }
+                        "soortVerwijzer": {"not": {"enum": sorted(s.value for s in BSN_TOEGESTAAN)}}
                     }
                 },
                 "then": {"properties": {"hulpvrager": {"not": {"required": ["bsn"]}}}},
@@ -196,7 +196,18 @@ class Verwijzing(_OverVerwijzing):
                 if grondslag is not Grondslag.TOESTEMMING
             ),
         ],
-        "properties": {"ontvanger": {"required": ["gemeentecode"]}},
+        "properties": {
+            "ontvanger": {"required": ["gemeentecode"]},
+            "toestemming": {
+                "properties": {
+                    "reikwijdte": {
+                        "allOf": [
+                            {"contains": {"const": r.value}} for r in VEREISTE_REIKWIJDTE_LIJST
+                        ]
+                    }
+                }
+            },
+        },
     }
 
     berichttype: Literal["Verwijzing"] = "Verwijzing"
@@ -225,7 +236,9 @@ class Verwijzing(_OverVerwijzing):
             )
         if self.grondslag is Grondslag.TOESTEMMING and self.toestemming is None:
             yield Regelfout(
-                "toestemming", "toestemming_ontbreekt", "grondslag Toestemming needs the consent record"
+                "toestemming",
+                "toestemming_ontbreekt",
+                "grondslag Toestemming needs the consent record",
             )
         if self.grondslag is not Grondslag.TOESTEMMING and self.toestemming is not None:
             yield Regelfout(
@@ -239,8 +252,7 @@ class Verwijzing(_OverVerwijzing):
                 yield Regelfout(
                     "toestemming/reikwijdte",
                     "reikwijdte_onvoldoende",
-                    "the consent does not cover "
-                    + ", ".join(sorted(r.value for r in ontbreekt)),
+                    "the consent does not cover " + ", ".join(sorted(r.value for r in ontbreekt)),
                 )
             if self.toestemming.vastgelegd_op > self.verwezen_op:
                 yield Regelfout(
@@ -256,9 +268,13 @@ class Verwijzing(_OverVerwijzing):
                 "the BSN; leave it out",
             )
         if self.crisissignaal and self.crisis is None:
-            yield Regelfout("crisis", "crisis_ontbreekt", "crisissignaal is true but crisis is missing")
+            yield Regelfout(
+                "crisis", "crisis_ontbreekt", "crisissignaal is true but crisis is missing"
+            )
         if not self.crisissignaal and self.crisis is not None:
-            yield Regelfout("crisis", "crisis_zonder_signaal", "crisis is given but crisissignaal is false")
+            yield Regelfout(
+                "crisis", "crisis_zonder_signaal", "crisis is given but crisissignaal is false"
+            )
         if self.ontvanger.gemeentecode is None:
             yield Regelfout(
                 "ontvanger/gemeentecode",
@@ -269,7 +285,9 @@ class Verwijzing(_OverVerwijzing):
         geboren = self.hulpvrager.geboortedatum
         if geboren is not None and geboren >= lokale_datum(self.aangemaakt_op):
             yield Regelfout(
-                "hulpvrager/geboortedatum", "geboortedatum_toekomst", "geboortedatum is not in the past"
+                "hulpvrager/geboortedatum",
+                "geboortedatum_toekomst",
+                "geboortedatum is not in the past",
             )
         if self.achterstand.ontstaansdatum > verwijsdatum:
             yield Regelfout(
@@ -317,7 +335,9 @@ class Ontvangstbevestiging(_OverVerwijzing):
             )
         if self.contactdeadline <= self.ontvangen_op:
             yield Regelfout(
-                "contactdeadline", "deadline_voor_ontvangst", "contactdeadline is not after ontvangenOp"
+                "contactdeadline",
+                "deadline_voor_ontvangst",
+                "contactdeadline is not after ontvangenOp",
             )
 
 
@@ -383,7 +403,9 @@ class Statusbericht(_OverVerwijzing):
         afgesloten = self.mijlpaal is Mijlpaal.AFGESLOTEN
         if afgesloten and self.eindresultaat is None:
             yield Regelfout(
-                "eindresultaat", "eindresultaat_ontbreekt", "mijlpaal Afgesloten needs an eindresultaat"
+                "eindresultaat",
+                "eindresultaat_ontbreekt",
+                "mijlpaal Afgesloten needs an eindresultaat",
             )
         if not afgesloten and self.eindresultaat is not None:
             yield Regelfout(

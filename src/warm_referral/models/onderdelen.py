@@ -57,7 +57,11 @@ class Partij(WireModel):
         "vestigingsnummer only appears together with kvkNummer.",
     )
     schema_regels: ClassVar[dict[str, Any]] = {
-        "anyOf": [{"required": ["oin"]}, {"required": ["kvkNummer"]}, {"required": ["gemeentecode"]}],
+        "anyOf": [
+            {"required": ["oin"]},
+            {"required": ["kvkNummer"]},
+            {"required": ["gemeentecode"]},
+        ],
         "dependentRequired": {"vestigingsnummer": ["kvkNummer"]},
     }
 
@@ -143,9 +147,7 @@ class Periode(WireModel):
 
     def _regels(self) -> Iterator[Regelfout]:
         if self.ingangsdatum > self.einddatum:
-            yield Regelfout(
-                "einddatum", "periode_omgekeerd", "einddatum lies before ingangsdatum"
-            )
+            yield Regelfout("einddatum", "periode_omgekeerd", "einddatum lies before ingangsdatum")
 
 
 class Toestemming(WireModel):
@@ -157,9 +159,7 @@ class Toestemming(WireModel):
     """Identifies the exact consent text that was read or shown to the help-seeker."""
     reikwijdte: list[Toestemmingsreikwijdte] = Field(min_length=1, max_length=3)
 
-    regels_beschrijving: ClassVar[tuple[str, ...]] = (
-        "reikwijdte lists each value at most once.",
-    )
+    regels_beschrijving: ClassVar[tuple[str, ...]] = ("reikwijdte lists each value at most once.",)
     schema_regels: ClassVar[dict[str, Any]] = {"properties": {"reikwijdte": {"uniqueItems": True}}}
 
     def _regels(self) -> Iterator[Regelfout]:
@@ -185,7 +185,9 @@ class Contactpersoon(WireModel):
     def _regels(self) -> Iterator[Regelfout]:
         if self.telefoonnummer is None and self.email is None:
             yield Regelfout(
-                "", "contactpersoon_onbereikbaar", "a contact person needs a telefoonnummer or email"
+                "",
+                "contactpersoon_onbereikbaar",
+                "a contact person needs a telefoonnummer or email",
             )
 
 

@@ -11,8 +11,16 @@ import re
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Any
+from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, PlainValidator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+)
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -36,6 +44,7 @@ __all__ = [
     "Telefoonnummer",
     "Tekst",
     "Tijdstip",
+    "Uuid",
     "Vestigingsnummer",
     "format_tijdstip",
 ]
@@ -50,7 +59,8 @@ def _check_bsn(value: str) -> str:
 def _check_postcode(value: str) -> str:
     if not _postcode.is_valid(value):
         raise PydanticCustomError(
-            "postcode_reeks", "postcode {postcode} uses a letter pair that is never issued",
+            "postcode_reeks",
+            "postcode {postcode} uses a letter pair that is never issued",
             {"postcode": value},
         )
     return value
@@ -76,11 +86,11 @@ Postcode = Annotated[
 ]
 Oin = Annotated[
     str,
-    Field(pattern=r"^[0-9]{20}$", description="Organisatie-identificatienummer (Logius): 20 digits."),
+    Field(
+        pattern=r"^[0-9]{20}$", description="Organisatie-identificatienummer (Logius): 20 digits."
+    ),
 ]
-KvkNummer = Annotated[
-    str, Field(pattern=r"^[0-9]{8}$", description="KvK number: 8 digits.")
-]
+KvkNummer = Annotated[str, Field(pattern=r"^[0-9]{8}$", description="KvK number: 8 digits.")]
 Vestigingsnummer = Annotated[
     str, Field(pattern=r"^[0-9]{12}$", description="KvK establishment number: 12 digits.")
 ]
@@ -131,14 +141,14 @@ def _parse_bedrag(value: Any) -> Decimal:
     else:
         raise PydanticCustomError(
             "bedrag_type",
-            "an amount is a string with two decimals such as \"123.45\", not a {soort}",
+            'an amount is a string with two decimals such as "123.45", not a {soort}',
             {"soort": type(value).__name__},
         )
     if not _BEDRAG_RE.fullmatch(text):
         raise PydanticCustomError(
             "bedrag_formaat",
             "amount {waarde!r} must be more than 0 and at most 999999999.99, written with "
-            "exactly two decimals and a point, such as \"123.45\"",
+            'exactly two decimals and a point, such as "123.45"',
             {"waarde": text},
         )
     return Decimal(text)
@@ -185,4 +195,26 @@ Tijdstip = Annotated[
         description="RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC "
         "with upper-case T and Z. Leap seconds (:60) are not accepted."
     ),
+]
+
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_UUID_RE = re.compile(UUID_PATTERN)
+
+
+def _check_uuid_text(value: Any) -> Any:
+    """pydantic also reads UUIDs without hyphens or as URNs; the wire has one form only."""
+    if isinstance(value, str) and not _UUID_RE.fullmatch(value):
+        raise PydanticCustomError(
+            "uuid_ongeldig",
+            "{waarde!r} is not a UUID in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            {"waarde": value[:50]},
+        )
+    return value
+
+
+Uuid = Annotated[
+    UUID,
+    BeforeValidator(_check_uuid_text),
+    WithJsonSchema({"type": "string", "format": "uuid", "pattern": UUID_PATTERN}),
 ]
