@@ -50,14 +50,18 @@ def stale_files(only: list[str] | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="only report drift; write nothing")
     parser.add_argument("only", nargs="*", choices=[*ARTIFACTS, []], help="artifacts to handle")
     args = parser.parse_args(argv)
     if args.check:
         stale = stale_files(args.only)
         for path in stale:
-            print(f"stale: {path.relative_to(ROOT)} (run: python tools/generate.py)", file=sys.stderr)
+            print(
+                f"stale: {path.relative_to(ROOT)} (run: python tools/generate.py)", file=sys.stderr
+            )
         return 1 if stale else 0
     for path, text in render_all(args.only).items():
         path.parent.mkdir(parents=True, exist_ok=True)

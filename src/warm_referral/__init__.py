@@ -56,9 +56,9 @@ __all__ = [
     "Doorzending",
     "Foutbericht",
     "Incassostopwijziging",
+    "Intrekking",
     "InvalidLocalMessage",
     "InvalidPeerMessage",
-    "Intrekking",
     "LocalProtocolError",
     "Message",
     "MessageValidationError",
@@ -80,25 +80,7 @@ __all__ = [
 _LAZY = {
     "parse_json": ".codec.json_codec",
     "parse_xml": ".xml",
-    **{
-        name: ".models"
-        for name in (
-            "BERICHTTYPES",
-            "Bericht",
-            "Betaalgedragmelding",
-            "Doorzending",
-            "Foutbericht",
-            "Incassostopwijziging",
-            "Intrekking",
-            "Message",
-            "NietOpgepakt",
-            "Ontvangstbevestiging",
-            "Statusbericht",
-            "Statusverzoek",
-            "Verwijzing",
-            "nieuwe_envelop",
-        )
-    },
+    **dict.fromkeys(("BERICHTTYPES", "Bericht", "Betaalgedragmelding", "Doorzending", "Foutbericht", "Incassostopwijziging", "Intrekking", "Message", "NietOpgepakt", "Ontvangstbevestiging", "Statusbericht", "Statusverzoek", "Verwijzing", "nieuwe_envelop"), ".models"),
 }
 
 

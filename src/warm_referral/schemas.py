@@ -68,6 +68,9 @@ def _clean_model(name: str, schema: dict[str, Any], cls: type[Any]) -> dict[str,
             props[key] = {"allOf": [base, addition]}
         else:
             props[key] = {**base, **addition}
+    for key in extra.pop("required", []):
+        if key not in schema.setdefault("required", []):
+            schema["required"].append(key)
     schema.update(extra)
     schema["title"] = name
     return schema

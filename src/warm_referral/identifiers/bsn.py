@@ -47,5 +47,5 @@ def is_valid(number: str) -> bool:
         return False
 
 
-def format(number: str) -> str:  # noqa: A001 - the stdnum shape names it so
+def format(number: str) -> str:
     return str(_bsn.format(compact(number)))

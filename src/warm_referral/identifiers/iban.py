@@ -29,5 +29,5 @@ def is_valid(number: str) -> bool:
         return False
 
 
-def format(number: str) -> str:  # noqa: A001 - the stdnum shape names it so
+def format(number: str) -> str:
     return str(_iban.format(number))

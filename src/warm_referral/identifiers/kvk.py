@@ -34,6 +34,6 @@ def is_valid(number: str) -> bool:
         return False
 
 
-def format(number: str) -> str:  # noqa: A001 - the stdnum shape names it so
+def format(number: str) -> str:
     number = compact(number)
     return f"{number[:4]} {number[4:]}"

@@ -85,7 +85,7 @@ _EPOCH_END = datetime(2099, 12, 31, tzinfo=timezone.utc)
 
 
 def _bsn_from(prefix8: str) -> str | None:
-    total = sum(int(d) * w for d, w in zip(prefix8, range(9, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(prefix8, range(9, 1, -1), strict=True))
     check = total % 11
     return None if check == 10 else prefix8 + str(check)
 
