@@ -52,3 +52,17 @@ def test_invalid_example(path: Path) -> None:
     # The schema refuses it too, unless only rules JSON Schema cannot express are broken.
     if not {code for _, code in expected} <= NOT_IN_SCHEMA:
         assert schema_errors(json.loads(path.read_bytes())), "the schema accepts an invalid example"
+
+
+def test_the_acknowledgement_example_follows_the_deadline_rules() -> None:
+    """The example Ontvangstbevestiging carries what the NVVK pilot profile computes."""
+    from spec_support import EXAMPLES
+
+    from warm_referral.deadlines import contact_deadline, incassostop, lokale_datum
+    from warm_referral.models import Ontvangstbevestiging
+
+    bevestiging = parse_json((EXAMPLES / "ontvangstbevestiging.json").read_bytes())
+    assert isinstance(bevestiging, Ontvangstbevestiging)
+    assert bevestiging.contactdeadline == contact_deadline(bevestiging.ontvangen_op)
+    start, eind = incassostop(lokale_datum(bevestiging.ontvangen_op))
+    assert (bevestiging.incassostop.ingangsdatum, bevestiging.incassostop.einddatum) == (start, eind)
