@@ -1,0 +1,153 @@
+"""The receiver's settings: who may call it, in which role, and for which municipalities.
+
+A JSON file (``--config``) lists the participants. In development mode each has a bearer token; in
+production mode the caller's identity is the OIN in its client certificate (Digikoppeling), and
+tokens are ignored. Without a config file, development mode uses :data:`DEV_DEELNEMERS`, the
+parties of the spec's examples, so the examples can be sent as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from warm_referral.errors import WarmReferralError
+from warm_referral.identifiers import gemeentecode as _gemeentecode
+from warm_referral.identifiers import kvk as _kvk
+from warm_referral.identifiers import oin as _oin
+
+__all__ = ["DEV_DEELNEMERS", "ConfigError", "Deelnemer", "Instellingen", "Modus", "Rol"]
+
+
+class ConfigError(WarmReferralError):
+    """The configuration file is wrong; the message names the file, the entry and why."""
+
+
+class Modus(str, Enum):
+    ONTWIKKELING = "ontwikkeling"
+    PRODUCTIE = "productie"
+
+
+class Rol(str, Enum):
+    SCHULDEISER = "schuldeiser"
+    """A creditor: sends referrals, sees only its own, and only creditor-safe fields."""
+    OPERATOR = "operator"
+    """A debt-help worker: acts on the referrals of the municipalities it serves."""
+
+
+@dataclass(frozen=True)
+class Deelnemer:
+    naam: str
+    rol: Rol
+    oin: str | None = None
+    kvk_nummer: str | None = None
+    gemeentecodes: frozenset[str] = frozenset()
+    token: str | None = None
+
+    @property
+    def sleutel(self) -> str:
+        """A stable key for tenancy: the OIN when known, else the KvK number."""
+        return f"oin:{self.oin}" if self.oin else f"kvk:{self.kvk_nummer}"
+
+
+DEV_DEELNEMERS: tuple[Deelnemer, ...] = (
+    Deelnemer("Evides Waterbedrijf", Rol.SCHULDEISER, oin="00000003241234560000",
+              kvk_nummer="24123456", token="dev-evides"),
+    Deelnemer("Woongoed Zeeland", Rol.SCHULDEISER, kvk_nummer="22012345", token="dev-woongoed"),
+    Deelnemer("Zorgverzekeraar Voorbeeld", Rol.SCHULDEISER, kvk_nummer="30123456", token="dev-zorg"),
+    Deelnemer("Hypotheekbank Voorbeeld", Rol.SCHULDEISER, kvk_nummer="33012345", token="dev-bank"),
+    Deelnemer("Gerechtsdeurwaarderskantoor Voorbeeld", Rol.SCHULDEISER, kvk_nummer="34012345",
+              token="dev-deurwaarder"),
+    Deelnemer("Schuldhulp Walcheren", Rol.OPERATOR, oin="00000001001234567000",
+              gemeentecodes=frozenset({"0718", "0687"}), token="dev-operator"),
+)
+
+
+@dataclass(frozen=True)
+class Instellingen:
+    modus: Modus = Modus.ONTWIKKELING
+    deelnemers: tuple[Deelnemer, ...] = DEV_DEELNEMERS
+    gemeentecodes: frozenset[str] | None = None
+    """The municipalities this receiver serves; None accepts any (development only)."""
+    afsprakenprofiel: str = "nvvk-pilot"
+    audit_sleutel: bytes = b"development-only-audit-key"
+    """Key of the keyed hash that pseudonymises data subjects in the processing log."""
+    max_body_bytes: int = 256 * 1024
+    testklok: bool = True
+    """Whether PUT /v1/testklok may move the clock; always off in production mode."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.modus is Modus.PRODUCTIE and self.testklok:
+            object.__setattr__(self, "testklok", False)
+
+    def per_token(self) -> dict[str, Deelnemer]:
+        return {d.token: d for d in self.deelnemers if d.token}
+
+    def per_oin(self) -> dict[str, Deelnemer]:
+        return {d.oin: d for d in self.deelnemers if d.oin}
+
+    @classmethod
+    def laad(cls, path: Path, modus: Modus) -> Instellingen:
+        bron = str(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{bron}: cannot read: {exc.strerror or exc}") from None
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{bron}: not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{bron}: the top level must be an object")
+        deelnemers = tuple(
+            _deelnemer(bron, i, item) for i, item in enumerate(data.get("deelnemers", []))
+        )
+        if not deelnemers:
+            raise ConfigError(f"{bron}: 'deelnemers' lists nobody, so nobody could call")
+        codes = data.get("gemeentecodes")
+        if modus is Modus.PRODUCTIE and codes is None:
+            raise ConfigError(f"{bron}: production mode needs 'gemeentecodes' (the ones served)")
+        sleutel = data.get("auditSleutel")
+        if modus is Modus.PRODUCTIE and not sleutel:
+            raise ConfigError(f"{bron}: production mode needs 'auditSleutel' (a secret)")
+        return cls(
+            modus=modus,
+            deelnemers=deelnemers,
+            gemeentecodes=None if codes is None else frozenset(
+                _code(bron, "gemeentecodes", c) for c in codes
+            ),
+            afsprakenprofiel=data.get("afsprakenprofiel", "nvvk-pilot"),
+            audit_sleutel=(sleutel or "development-only-audit-key").encode(),
+        )
+
+
+def _code(bron: str, waar: str, waarde: Any) -> str:
+    if not isinstance(waarde, str) or not _gemeentecode.is_valid(waarde):
+        raise ConfigError(f"{bron}: {waar}: {waarde!r} is not a 4-digit gemeentecode")
+    return _gemeentecode.compact(waarde)
+
+
+def _deelnemer(bron: str, i: int, item: Any) -> Deelnemer:
+    waar = f"deelnemers[{i}]"
+    if not isinstance(item, dict) or not item.get("naam"):
+        raise ConfigError(f"{bron}: {waar}: needs at least 'naam' and 'rol'")
+    try:
+        rol = Rol(item.get("rol"))
+    except ValueError:
+        raise ConfigError(
+            f"{bron}: {waar}: rol must be one of {[r.value for r in Rol]}, got {item.get('rol')!r}"
+        ) from None
+    oin, kvk = item.get("oin"), item.get("kvkNummer")
+    if oin is not None and not _oin.is_valid(oin):
+        raise ConfigError(f"{bron}: {waar}: oin {oin!r} is not 20 digits")
+    if kvk is not None and not _kvk.is_valid(kvk):
+        raise ConfigError(f"{bron}: {waar}: kvkNummer {kvk!r} is not 8 digits")
+    if oin is None and kvk is None:
+        raise ConfigError(f"{bron}: {waar}: needs an oin or a kvkNummer")
+    codes = frozenset(_code(bron, f"{waar}.gemeentecodes", c) for c in item.get("gemeentecodes", []))
+    if rol is Rol.OPERATOR and not codes:
+        raise ConfigError(f"{bron}: {waar}: an operator needs the gemeentecodes it serves")
+    return Deelnemer(item["naam"], rol, oin, kvk, codes, item.get("token"))
