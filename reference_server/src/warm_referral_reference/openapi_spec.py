@@ -18,7 +18,7 @@ __all__ = ["API_VERSIE", "openapi_document"]
 #: The API's own version (semantic); the major version is the ``/v1`` in the path.
 API_VERSIE = "1.0.0"
 
-_ACTIES = {
+_ACTIES: dict[str, dict[str, Any]] = {
     "Oppakken": {
         "required": ["soort", "datum"],
         "properties": {"datum": {"$ref": "#/components/schemas/Datum"},

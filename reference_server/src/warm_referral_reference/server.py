@@ -8,6 +8,7 @@ import ssl
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 
@@ -64,7 +65,7 @@ def serve_receiver(
     from .tls import TlsH11Protocol
 
     app = build_receiver(instellingen, db, bewaking_interval)
-    tls = {}
+    tls: dict[str, Any] = {}
     if tls_cert and tls_key:
         tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key)}
         if tls_ca:
@@ -74,4 +75,4 @@ def serve_receiver(
         print(f"warm-referral receiver: development mode, database {db}, tokens: {tokens}",
               file=sys.stderr)
     uvicorn.run(app, host=host, port=port, http=TlsH11Protocol, log_level="warning",
-                **tls)  # type: ignore[arg-type]
+                **tls)

@@ -244,7 +244,7 @@ class Ontvanger:
                         datum=actie.datum,
                     )
                     dossier.verstuur(doorzending)
-                    uitgaand = [doorzending]
+                    uitgaand: list[Bericht] = [doorzending]
                     self._zend(tx, record, doorzending, nu)
                 else:
                     wijziging = dossier.registreer(naar_lokale_actie(actie))

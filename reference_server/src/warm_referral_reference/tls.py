@@ -42,7 +42,7 @@ class TlsH11Protocol(H11Protocol):
             scope["extensions"] = {**(scope.get("extensions") or {}), "tls": tls}
             await inner(scope, receive, send)
 
-        self.app = app_met_tls  # type: ignore[assignment]
+        self.app = app_met_tls
 
 
 def oin_uit_certificaat(scope: Any) -> str | None:
