@@ -131,6 +131,13 @@ class Bericht(WireModel):
         """The canonical wire form: UTF-8 JSON, members in schema order, absent members left out."""
         return self.model_dump_json(exclude_none=True).encode()
 
+    def to_xml(self, *, pretty: bool = False) -> bytes:
+        """The XML wire form (see :mod:`warm_referral.xml`); imported on first use, so that the
+        models do not load lxml."""
+        from ..xml import to_xml
+
+        return to_xml(self, pretty=pretty)
+
 
 class _OverVerwijzing(Bericht):
     """A message about an existing referral."""
