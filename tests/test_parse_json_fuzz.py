@@ -87,3 +87,16 @@ def test_deep_nesting_and_huge_documents_are_refused_cleanly() -> None:
         b'{"berichttype":"' + b"x" * 2_000_000 + b'"}',
     ):
         _parse_or_refuse(data)
+
+
+def test_violations_are_capped_at_what_a_foutbericht_can_hold() -> None:
+    from warm_referral.codec.violations import MAX_VIOLATIONS
+
+    document = {"berichttype": "Verwijzing", **{f"x{i}": i for i in range(5000)}}
+    try:
+        parse_json(json.dumps(document).encode())
+    except InvalidPeerMessage as exc:
+        assert len(exc.violations) == MAX_VIOLATIONS
+        assert exc.violations[-1].code == "te_veel_fouten"
+    else:
+        raise AssertionError("5000 unknown members were accepted")

@@ -81,7 +81,11 @@ def test_to_xml_is_deterministic_and_stable(bericht: Any) -> None:
 @given(
     verwijzingen(),
     st.text(
-        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=200
+        # Any text the protocol allows (no control characters but tab, LF and CR).
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+        | st.sampled_from("\t\n\r"),
+        min_size=1,
+        max_size=200,
     ),
 )
 def test_any_text_xml_can_carry_survives(bericht: Verwijzing, toelichting: str) -> None:

@@ -9,7 +9,21 @@ from pydantic import ValidationError
 from ..errors import Violation
 from ..models._base import REGEL_ERROR_TYPE, Regelfout
 
-__all__ = ["json_pointer", "violations_from_pydantic"]
+__all__ = ["MAX_VIOLATIONS", "cap", "json_pointer", "violations_from_pydantic"]
+
+#: A Foutbericht lists at most this many violations; beyond it the last entry says how many more.
+MAX_VIOLATIONS = 1000
+
+
+def cap(violations: list[Violation]) -> list[Violation]:
+    """At most MAX_VIOLATIONS: a flood of errors must not become a flood of memory or bytes."""
+    if len(violations) <= MAX_VIOLATIONS:
+        return violations
+    rest = len(violations) - (MAX_VIOLATIONS - 1)
+    return [
+        *violations[: MAX_VIOLATIONS - 1],
+        Violation("", "te_veel_fouten", f"{rest} more violations are not listed"),
+    ]
 
 # Error types renamed to the protocol's own codes, because they are part of the published contract
 # (the requirement catalogue lists them) and pydantic may rename its types between releases.
@@ -90,5 +104,4 @@ def violations_from_pydantic(
         else:
             message = error["msg"]
         violations.append(Violation(base, _CODES.get(kind, kind), message))
-    unique = list(dict.fromkeys(violations))
-    return unique
+    return cap(list(dict.fromkeys(violations)))

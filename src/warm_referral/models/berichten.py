@@ -37,7 +37,7 @@ from .onderdelen import (
     Periode,
     Toestemming,
 )
-from .wire_types import Referentie, Tekst, Tijdstip, Uuid
+from .wire_types import REGEL_PATTERN, TEKST_PATTERN, Referentie, Tekst, Tijdstip, Uuid
 
 __all__ = [
     "BERICHTTYPES",
@@ -471,12 +471,12 @@ class Foutbericht(Bericht):
     richting: ClassVar[Richting] = Richting.BEIDE
     berichttype: Literal["Foutbericht"] = "Foutbericht"
     verwijzing_id: Referentie | None = None
-    type: str = Field(min_length=1, max_length=500)
+    type: str = Field(min_length=1, max_length=500, pattern=REGEL_PATTERN)
     """A URI reference identifying the problem type (RFC 9457)."""
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, pattern=REGEL_PATTERN)
     status: int = Field(ge=400, le=599)
-    detail: str | None = Field(default=None, min_length=1, max_length=2000)
-    instance: str | None = Field(default=None, min_length=1, max_length=500)
+    detail: str | None = Field(default=None, min_length=1, max_length=2000, pattern=TEKST_PATTERN)
+    instance: str | None = Field(default=None, min_length=1, max_length=500, pattern=REGEL_PATTERN)
     fouten: list[Fout] = Field(max_length=1000)
 
 

@@ -17,6 +17,8 @@ from .enums import (
     Toestemmingsreikwijdte,
 )
 from .wire_types import (
+    REGEL_PATTERN,
+    TEKST_PATTERN,
     Bedrag,
     Bsn,
     Email,
@@ -87,20 +89,20 @@ class Partij(WireModel):
 class Adres(WireModel):
     """A Dutch address as the BRP keeps it."""
 
-    straatnaam: str = Field(min_length=1, max_length=80)
+    straatnaam: str = Field(min_length=1, max_length=80, pattern=REGEL_PATTERN)
     huisnummer: Huisnummer
     huisletter: Huisletter | None = None
     huisnummertoevoeging: Huisnummertoevoeging | None = None
     postcode: Postcode
-    woonplaats: str = Field(min_length=1, max_length=80)
+    woonplaats: str = Field(min_length=1, max_length=80, pattern=REGEL_PATTERN)
 
 
 class Hulpvrager(WireModel):
     """The resident who asked for help. Name parts follow the BRP (Dutch personal records)."""
 
-    voorletters: str | None = Field(default=None, min_length=1, max_length=20)
+    voorletters: str | None = Field(default=None, min_length=1, max_length=20, pattern=REGEL_PATTERN)
     voornamen: Naam | None = None
-    voorvoegsel: str | None = Field(default=None, min_length=1, max_length=10)
+    voorvoegsel: str | None = Field(default=None, min_length=1, max_length=10, pattern=REGEL_PATTERN)
     geslachtsnaam: Naam
     geboortedatum: date | None = None
     bsn: Bsn | None = None
@@ -178,7 +180,7 @@ class Contactpersoon(WireModel):
     }
 
     naam: Naam
-    functie: str | None = Field(default=None, min_length=1, max_length=100)
+    functie: str | None = Field(default=None, min_length=1, max_length=100, pattern=REGEL_PATTERN)
     telefoonnummer: Telefoonnummer | None = None
     email: Email | None = None
 
@@ -202,5 +204,5 @@ class Fout(WireModel):
     """One violation in a Foutbericht: where (RFC 6901 JSON pointer), a stable code, a message."""
 
     pointer: str = Field(max_length=1000, pattern=r"^(/([^~/]|~[01])*)*$")
-    code: str = Field(min_length=1, max_length=100)
-    melding: str = Field(min_length=1, max_length=1000)
+    code: str = Field(min_length=1, max_length=100, pattern=REGEL_PATTERN)
+    melding: str = Field(min_length=1, max_length=1000, pattern=TEKST_PATTERN)

@@ -37,6 +37,8 @@ __all__ = [
     "Huisnummer",
     "Huisnummertoevoeging",
     "KvkNummer",
+    "REGEL_PATTERN",
+    "TEKST_PATTERN",
     "Naam",
     "Oin",
     "Postcode",
@@ -121,8 +123,24 @@ Email = Annotated[
         json_schema_extra={"format": "email"},
     ),
 ]
-Naam = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
-Tekst = Annotated[str, Field(min_length=1, max_length=1000)]
+#: Control characters (C0, DEL, C1) never occur in text: XML 1.0 cannot carry most of them, and
+#: refusing them in every encoding keeps JSON and XML accepting exactly the same documents.
+_STUURTEKENS = r"\x00-\x1F\x7F-\x9F"
+#: One line of text: no control characters at all.
+REGEL_PATTERN = rf"^[^{_STUURTEKENS}]*$"
+#: Free text: tab, line feed and carriage return allowed, other control characters not.
+TEKST_PATTERN = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+
+Naam = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=rf"^[^\s{_STUURTEKENS}]([^{_STUURTEKENS}]*[^\s{_STUURTEKENS}])?$",
+        description="A name: no leading or trailing white space, no control characters.",
+    ),
+]
+Tekst = Annotated[str, Field(min_length=1, max_length=1000, pattern=TEKST_PATTERN)]
 Huisnummer = Annotated[int, Field(ge=1, le=99999)]
 Huisletter = Annotated[str, Field(pattern=r"^[A-Za-z]$")]
 Huisnummertoevoeging = Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,4}$")]

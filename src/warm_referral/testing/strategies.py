@@ -135,6 +135,12 @@ def _namen(max_size: int = 40) -> st.SearchStrategy[str]:
     )
 
 
+def _teksten(max_size: int) -> st.SearchStrategy[str]:
+    """Free text: any character but controls (tab, line feed and carriage return are allowed)."""
+    letters = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")) | st.sampled_from("\t\n\r")
+    return st.text(letters, min_size=1, max_size=max_size)
+
+
 def _referenties() -> st.SearchStrategy[str]:
     return st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._:/-]{0,20}\Z")
 
@@ -292,7 +298,7 @@ def verwijzingen(draw: st.DrawFn, soort: SoortVerwijzer | None = None) -> Verwij
             telefoonnummer=draw(_telefoonnummers()),
             email=draw(_optioneel(_emails())),
         ),
-        toelichting=draw(_optioneel(st.text(min_size=1, max_size=200))),
+        toelichting=draw(_optioneel(_teksten(200))),
     )
 
 
@@ -375,7 +381,7 @@ def _berichten_per_type() -> dict[str, st.SearchStrategy[Any]]:
     naar_gemeente = _envelop(naar_gemeente=True)
     naar_schuldeiser = _envelop(naar_gemeente=False)
     ref = _referenties()
-    tekst = _optioneel(st.text(min_size=1, max_size=100))
+    tekst = _optioneel(_teksten(100))
 
     def met(cls: type[Bericht], envelop: st.SearchStrategy[dict[str, Any]], **velden: Any) -> Any:
         return st.builds(lambda e, **v: cls(**e, **v), envelop, verwijzing_id=ref, **velden)

@@ -111,6 +111,7 @@ class Contactpersoon:
             "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
             "min_length": 1,
             "max_length": 200,
+            "doc": "A name: no leading or trailing white space, no control characters.",
         }
     )
     functie: None | str = field(
@@ -295,6 +296,7 @@ class Partij:
             "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
             "min_length": 1,
             "max_length": 200,
+            "doc": "A name: no leading or trailing white space, no control characters.",
         }
     )
     oin: None | str = field(
@@ -695,6 +697,7 @@ class Hulpvrager:
             "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
             "min_length": 1,
             "max_length": 200,
+            "doc": "A name: no leading or trailing white space, no control characters.",
         },
     )
     voorvoegsel: None | str = field(
@@ -712,6 +715,7 @@ class Hulpvrager:
             "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
             "min_length": 1,
             "max_length": 200,
+            "doc": "A name: no leading or trailing white space, no control characters.",
         }
     )
     geboortedatum: None | XmlDate = field(
