@@ -82,6 +82,7 @@ def test_parts_generated_from_the_schema_are_accepted(name: str) -> None:
     check()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("berichttype", list(BERICHTTYPES))
 def test_messages_generated_from_the_schema_are_accepted(berichttype: str) -> None:
     @SLOW
