@@ -65,4 +65,7 @@ def test_the_acknowledgement_example_follows_the_deadline_rules() -> None:
     assert isinstance(bevestiging, Ontvangstbevestiging)
     assert bevestiging.contactdeadline == contact_deadline(bevestiging.ontvangen_op)
     start, eind = incassostop(lokale_datum(bevestiging.ontvangen_op))
-    assert (bevestiging.incassostop.ingangsdatum, bevestiging.incassostop.einddatum) == (start, eind)
+    assert (bevestiging.incassostop.ingangsdatum, bevestiging.incassostop.einddatum) == (
+        start,
+        eind,
+    )

@@ -80,7 +80,25 @@ __all__ = [
 _LAZY = {
     "parse_json": ".codec.json_codec",
     "parse_xml": ".xml",
-    **dict.fromkeys(("BERICHTTYPES", "Bericht", "Betaalgedragmelding", "Doorzending", "Foutbericht", "Incassostopwijziging", "Intrekking", "Message", "NietOpgepakt", "Ontvangstbevestiging", "Statusbericht", "Statusverzoek", "Verwijzing", "nieuwe_envelop"), ".models"),
+    **dict.fromkeys(
+        (
+            "BERICHTTYPES",
+            "Bericht",
+            "Betaalgedragmelding",
+            "Doorzending",
+            "Foutbericht",
+            "Incassostopwijziging",
+            "Intrekking",
+            "Message",
+            "NietOpgepakt",
+            "Ontvangstbevestiging",
+            "Statusbericht",
+            "Statusverzoek",
+            "Verwijzing",
+            "nieuwe_envelop",
+        ),
+        ".models",
+    ),
 }
 
 

@@ -29,8 +29,12 @@ __all__ = ["ActieDoorzending", "Actieverzoek", "lees_actie", "naar_lokale_actie"
 
 class _Actie(BaseModel):
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True,
-        serialize_by_alias=True, extra="forbid", frozen=True,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        extra="forbid",
+        frozen=True,
     )
 
 
@@ -95,8 +99,14 @@ class ActieDoorzending(_Actie):
 
 Actieverzoek = Annotated[
     Union[  # noqa: UP007
-        ActieOppakken, ActieNietOppakken, ActieContactpoging, ActieContactGestaakt,
-        ActieHulpAangeboden, ActieHulpbesluit, ActieAfsluiting, ActieDoorzending,
+        ActieOppakken,
+        ActieNietOppakken,
+        ActieContactpoging,
+        ActieContactGestaakt,
+        ActieHulpAangeboden,
+        ActieHulpbesluit,
+        ActieAfsluiting,
+        ActieDoorzending,
     ],
     Field(discriminator="soort"),
 ]
@@ -118,7 +128,10 @@ def naar_lokale_actie(actie: Actieverzoek) -> LokaleActie:
         return NietOppakken(datum=actie.datum, reden=actie.reden, toelichting=actie.toelichting)
     if isinstance(actie, ActieContactpoging):
         return Contactpoging(
-            datum=actie.datum, soort=actie.contactsoort, dagdeel=actie.dagdeel, bereikt=actie.bereikt
+            datum=actie.datum,
+            soort=actie.contactsoort,
+            dagdeel=actie.dagdeel,
+            bereikt=actie.bereikt,
         )
     if isinstance(actie, ActieContactGestaakt):
         return ContactGestaakt(datum=actie.datum)

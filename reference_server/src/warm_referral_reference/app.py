@@ -8,6 +8,7 @@ client certificate OIN (production) before anything else happens.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -79,7 +80,8 @@ def _probleem_response(probleem: Probleem, request: Request) -> Response:
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(
-        json.dumps(data, ensure_ascii=False).encode(), status_code=status,
+        json.dumps(data, ensure_ascii=False).encode(),
+        status_code=status,
         media_type="application/json",
     )
 
@@ -92,8 +94,11 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         if instellingen.modus is Modus.PRODUCTIE:
             oin = oin_uit_certificaat(request.scope)
             if oin is None:
-                raise Probleem(401, "niet-geauthenticeerd",
-                               "a client certificate with the OIN in its subject serialNumber is required")
+                raise Probleem(
+                    401,
+                    "niet-geauthenticeerd",
+                    "a client certificate with the OIN in its subject serialNumber is required",
+                )
             gevonden = per_oin.get(oin)
             if gevonden is None:
                 raise Probleem(403, "onbekende-deelnemer", f"OIN {oin} is not a participant here")
@@ -101,21 +106,37 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         autorisatie = request.headers.get("authorization", "")
         schema, _, token = autorisatie.partition(" ")
         if schema.lower() != "bearer" or not token:
-            raise Probleem(401, "niet-geauthenticeerd", "send 'Authorization: Bearer <token>'",
-                           headers={"WWW-Authenticate": "Bearer"})
+            raise Probleem(
+                401,
+                "niet-geauthenticeerd",
+                "send 'Authorization: Bearer <token>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         gevonden = per_token.get(token.strip())
         if gevonden is None:
-            raise Probleem(401, "niet-geauthenticeerd", "unknown token",
-                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            raise Probleem(
+                401,
+                "niet-geauthenticeerd",
+                "unknown token",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
         return gevonden
 
     async def body(request: Request, toegestaan: tuple[str, ...]) -> tuple[bytes, str]:
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type not in toegestaan:
-            raise Probleem(415, "mediatype", f"Content-Type must be one of {', '.join(toegestaan)}; "
-                           f"got {media_type or 'none'}")
+            raise Probleem(
+                415,
+                "mediatype",
+                f"Content-Type must be one of {', '.join(toegestaan)}; got {media_type or 'none'}",
+            )
         lengte = request.headers.get("content-length")
-        if lengte is not None and lengte.isdigit() and int(lengte) > instellingen.max_body_bytes:
+        if (
+            lengte is not None
+            and lengte.isascii()
+            and lengte.isdigit()
+            and int(lengte) > instellingen.max_body_bytes
+        ):
             raise Probleem(413, "te-groot", f"at most {instellingen.max_body_bytes} bytes")
         data = bytearray()
         async for chunk in request.stream():
@@ -125,26 +146,44 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         return bytes(data), media_type
 
     def conversatie(request: Request) -> UUID:
+        waarde = request.path_params["conversatieId"]
         try:
-            return UUID(request.path_params["conversatieId"])
+            uuid = UUID(waarde)
+            if str(uuid) != waarde.lower():  # UUID() also takes braces, urn:uuid:, no hyphens
+                raise ValueError(waarde)
+            return uuid
         except ValueError:
-            raise Probleem(400, "ongeldige-invoer", "conversatieId is not a UUID",
-                           [Violation("/conversatieId", "uuid_ongeldig", "not a UUID")]) from None
+            raise Probleem(
+                400,
+                "ongeldige-invoer",
+                "conversatieId is not a UUID",
+                [Violation("/conversatieId", "uuid_ongeldig", "not a UUID")],
+            ) from None
 
     def query_int(request: Request, naam: str, standaard: int, laag: int, hoog: int) -> int:
         waarde = request.query_params.get(naam)
         if waarde is None:
             return standaard
-        if not waarde.isdigit() or not laag <= int(waarde) <= hoog:
-            raise Probleem(400, "ongeldige-invoer", f"{naam} must be a whole number {laag}..{hoog}",
-                           [Violation(f"/{naam}", "ongeldig", f"{waarde!r} is not in {laag}..{hoog}")])
+        if (
+            not (waarde.isascii() and waarde.isdigit()) or not laag <= int(waarde) <= hoog
+        ):  # '²'.isdigit()
+            raise Probleem(
+                400,
+                "ongeldige-invoer",
+                f"{naam} must be a whole number {laag}..{hoog}",
+                [Violation(f"/{naam}", "ongeldig", f"{waarde!r} is not in {laag}..{hoog}")],
+            )
         return int(waarde)
 
     def gemeentecode(request: Request) -> str | None:
         code = request.query_params.get("gemeentecode")
         if code is not None and not (len(code) == 4 and code.isascii() and code.isdigit()):
-            raise Probleem(400, "ongeldige-invoer", "gemeentecode is 4 digits",
-                           [Violation("/gemeentecode", "patroon", f"{code!r} is not 4 digits")])
+            raise Probleem(
+                400,
+                "ongeldige-invoer",
+                "gemeentecode is 4 digits",
+                [Violation("/gemeentecode", "patroon", f"{code!r} is not 4 digits")],
+            )
         return code
 
     Handler = Callable[[Request], Awaitable[Response]]
@@ -165,8 +204,9 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         wie = deelnemer(request)
         data, media_type = await body(request, _JSON_TYPES + _XML_TYPES)
         trace_id, _ = trace_context(request.headers.get("traceparent"))
-        antwoord = await ontvanger.ontvang_bericht(wie, data, xml=media_type in _XML_TYPES,
-                                                   trace_id=trace_id)
+        antwoord = await ontvanger.ontvang_bericht(
+            wie, data, xml=media_type in _XML_TYPES, trace_id=trace_id
+        )
         return Response(antwoord.body, status_code=antwoord.status, media_type=antwoord.media_type)
 
     async def postvak(request: Request) -> Response:
@@ -180,7 +220,8 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
 
     async def verwijzing(request: Request) -> Response:
         wie = deelnemer(request)
-        return _json(await ontvanger.verwijzing(wie, conversatie(request)))
+        trace_id, _ = trace_context(request.headers.get("traceparent"))  # viewing is processing too
+        return _json(await ontvanger.verwijzing(wie, conversatie(request), trace_id=trace_id))
 
     async def acties(request: Request) -> Response:
         wie = deelnemer(request)
@@ -207,12 +248,18 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         assert isinstance(exc, HTTPException)
         status = exc.status_code
         soort = {404: "niet-gevonden", 405: "methode"}.get(status, "fout")
-        detail = {404: f"no resource at {request.url.path}",
-                  405: f"{request.method} is not allowed on {request.url.path}"}.get(status, str(exc.detail))
-        return _probleem_response(Probleem(status, soort, detail, headers=dict(exc.headers or {})), request)
+        detail = {
+            404: f"no resource at {request.url.path}",
+            405: f"{request.method} is not allowed on {request.url.path}",
+        }.get(status, str(exc.detail))
+        return _probleem_response(
+            Probleem(status, soort, detail, headers=dict(exc.headers or {})), request
+        )
 
     async def server_error(request: Request, exc: Exception) -> Response:
-        return _probleem_response(Probleem(500, "interne-fout", "an internal error; nothing was stored"), request)
+        return _probleem_response(
+            Probleem(500, "interne-fout", "an internal error; nothing was stored"), request
+        )
 
     routes = [
         Route("/v1/openapi.json", route(openapi), methods=["GET"]),
@@ -233,14 +280,56 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
     return app
 
 
+#: RFC 3339 date-time (upper-case T and Z); fromisoformat alone also takes ISO forms RFC 3339 does not.
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", re.ASCII
+)
+
+
 def _tijdstip_uit(data: bytes) -> datetime:
+    ongeldig = Probleem(
+        400,
+        "ongeldige-invoer",
+        'send {"nu": "<RFC 3339 date-time>"}',
+        [Violation("/nu", "tijdstip_ongeldig", "not an RFC 3339 date-time")],
+    )
     try:
-        waarde = json.loads(data)["nu"]
-        nu = datetime.fromisoformat(str(waarde).replace("Z", "+00:00"))
-    except (ValueError, KeyError, TypeError):
-        raise Probleem(400, "ongeldige-invoer", 'send {"nu": "<RFC 3339 date-time>"}',
-                       [Violation("/nu", "tijdstip_ongeldig", "not an RFC 3339 date-time")]) from None
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        raise ongeldig from None
+    if isinstance(document, dict) and document.keys() - {"nu"}:  # the document's object is closed
+        raise Probleem(
+            400,
+            "ongeldige-invoer",
+            'send {"nu": "<RFC 3339 date-time>"} only',
+            [
+                Violation(
+                    "/" + k.replace("~", "~0").replace("/", "~1"),
+                    "onbekend_veld",
+                    "not a member of Testklok",
+                )
+                for k in sorted(document.keys() - {"nu"})
+            ],
+        )
+    waarde = document.get("nu") if isinstance(document, dict) else None
+    if not isinstance(waarde, str) or not _DATE_TIME.fullmatch(waarde):
+        raise ongeldig
+    try:
+        nu = datetime.fromisoformat(waarde.replace("Z", "+00:00"))
+    except ValueError:
+        raise ongeldig from None
     if nu.utcoffset() is None:
-        raise Probleem(400, "ongeldige-invoer", "nu needs an offset",
-                       [Violation("/nu", "tijdzone_ontbreekt", "a date-time without offset")])
+        raise Probleem(
+            400,
+            "ongeldige-invoer",
+            "nu needs an offset",
+            [Violation("/nu", "tijdzone_ontbreekt", "a date-time without offset")],
+        )
+    if not 2000 <= nu.year < 2100:  # else UTC conversion or a deadline computed from it overflows
+        raise Probleem(
+            400,
+            "ongeldige-invoer",
+            "the test clock runs from 2000 to 2099",
+            [Violation("/nu", "tijdstip_buiten_bereik", "a year outside 2000..2099")],
+        )
     return nu

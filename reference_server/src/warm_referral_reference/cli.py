@@ -19,25 +19,47 @@ DEFAULT_DB = "warm-referral-ontvanger.sqlite3"
 
 def register_serve(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "serve", help="run a reference service",
+        "serve",
+        help="run a reference service",
         description="Run the reference receiver (the municipality's service). Without options it "
         "runs in development mode: SQLite in the current folder, bearer tokens from the built-in "
         "example participants (see docs/referentie-ontvanger.md), the test clock on.",
     )
     sub = parser.add_subparsers(dest="dienst", metavar="SERVICE", required=True)
     receiver = sub.add_parser("receiver", help="the municipality's service")
-    receiver.add_argument("--db", type=Path, default=Path(DEFAULT_DB), help=f"SQLite file (default {DEFAULT_DB})")
+    receiver.add_argument(
+        "--db", type=Path, default=Path(DEFAULT_DB), help=f"SQLite file (default {DEFAULT_DB})"
+    )
     receiver.add_argument("--host", default="127.0.0.1")
     receiver.add_argument("--port", type=int, default=8080)
     receiver.add_argument("--config", type=Path, help="participants and municipalities (JSON)")
-    receiver.add_argument("--productie", action="store_true",
-                          help="production mode: mutual TLS required, OIN from the client certificate, no test clock")
+    receiver.add_argument(
+        "--productie",
+        action="store_true",
+        help="production mode: mutual TLS required, OIN from the client certificate, no test clock",
+    )
     receiver.add_argument("--tls-cert", type=Path, help="server certificate (PEM)")
     receiver.add_argument("--tls-key", type=Path, help="server private key (PEM)")
-    receiver.add_argument("--tls-ca", type=Path, help="CA bundle that client certificates must chain to")
-    receiver.add_argument("--bewaking-interval", type=float, default=60.0,
-                          help="seconds between deadline monitor runs (default 60)")
+    receiver.add_argument(
+        "--tls-ca", type=Path, help="CA bundle that client certificates must chain to"
+    )
+    receiver.add_argument(
+        "--bewaking-interval",
+        type=float,
+        default=60.0,
+        help="seconds between deadline monitor runs (default 60)",
+    )
     receiver.set_defaults(handler=_serve_receiver)
+    sender = sub.add_parser(
+        "sender",
+        help="the creditor's sender: outbox and postvak",
+        description="Send what is in the outbox (see 'warm-referral send') "
+        "and fetch the municipality's messages from the postvak, until stopped.",
+    )
+    from .sender.cli import add_serve_sender_arguments
+
+    add_serve_sender_arguments(sender)
+    sender.set_defaults(handler=_serve_sender)
 
 
 def _serve_receiver(args: argparse.Namespace) -> int:
@@ -54,19 +76,41 @@ def _serve_receiver(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"warm-referral serve: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    serve_receiver(instellingen, db=args.db, host=args.host, port=args.port,
-                   tls_cert=args.tls_cert, tls_key=args.tls_key, tls_ca=args.tls_ca,
-                   bewaking_interval=args.bewaking_interval)
+    serve_receiver(
+        instellingen,
+        db=args.db,
+        host=args.host,
+        port=args.port,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        tls_ca=args.tls_ca,
+        bewaking_interval=args.bewaking_interval,
+    )
     return EXIT_OK
 
 
-_ACTIES = ("Oppakken", "NietOppakken", "Contactpoging", "ContactGestaakt", "HulpAangeboden",
-           "Hulpbesluit", "Afsluiting", "Doorzending")
+def _serve_sender(args: argparse.Namespace) -> int:
+    from .sender.cli import serve_sender
+
+    return serve_sender(args)
+
+
+_ACTIES = (
+    "Oppakken",
+    "NietOppakken",
+    "Contactpoging",
+    "ContactGestaakt",
+    "HulpAangeboden",
+    "Hulpbesluit",
+    "Afsluiting",
+    "Doorzending",
+)
 
 
 def register_gemeente(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "gemeente", help="act as the municipality's operator on a running receiver",
+        "gemeente",
+        help="act as the municipality's operator on a running receiver",
         description="Record an action on a referral, list referrals, or show the deadline monitor, "
         "through the receiver's API.",
     )
@@ -76,13 +120,19 @@ def register_gemeente(subparsers: Any) -> None:
     actie = sub.add_parser("actie", help="record an action, e.g. a contact attempt")
     actie.add_argument("conversatie_id", metavar="CONVERSATIEID")
     actie.add_argument("soort", choices=_ACTIES)
-    actie.add_argument("velden", nargs="*", metavar="NAAM=WAARDE",
-                       help="the action's fields, e.g. datum=2026-04-02 contactsoort=Telefoon "
-                       "dagdeel=Ochtend bereikt=true (values are JSON when they parse as JSON)")
+    actie.add_argument(
+        "velden",
+        nargs="*",
+        metavar="NAAM=WAARDE",
+        help="the action's fields, e.g. datum=2026-04-02 contactsoort=Telefoon "
+        "dagdeel=Ochtend bereikt=true (values are JSON when they parse as JSON)",
+    )
     actie.set_defaults(handler=_actie)
     lijst = sub.add_parser("lijst", help="the referrals of your municipalities")
     lijst.set_defaults(handler=_lijst)
-    bewaking = sub.add_parser("termijnbewaking", help="overdue contact deadlines, ended incassostops")
+    bewaking = sub.add_parser(
+        "termijnbewaking", help="overdue contact deadlines, ended incassostops"
+    )
     bewaking.set_defaults(handler=_termijnbewaking)
 
 
@@ -105,8 +155,13 @@ def _request(args: argparse.Namespace, method: str, path: str, body: Any = None)
     import httpx
 
     try:
-        response = httpx.request(method, args.url.rstrip("/") + path, json=body,
-                                 headers={"Authorization": f"Bearer {args.token}"}, timeout=30)
+        response = httpx.request(
+            method,
+            args.url.rstrip("/") + path,
+            json=body,
+            headers={"Authorization": f"Bearer {args.token}"},
+            timeout=30,
+        )
     except httpx.HTTPError as exc:
         print(f"warm-referral gemeente: cannot reach {args.url}: {exc}", file=sys.stderr)
         return EXIT_INVALID

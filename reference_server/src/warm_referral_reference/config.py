@@ -55,15 +55,31 @@ class Deelnemer:
 
 
 DEV_DEELNEMERS: tuple[Deelnemer, ...] = (
-    Deelnemer("Evides Waterbedrijf", Rol.SCHULDEISER, oin="00000003241234560000",
-              kvk_nummer="24123456", token="dev-evides"),
+    Deelnemer(
+        "Evides Waterbedrijf",
+        Rol.SCHULDEISER,
+        oin="00000003241234560000",
+        kvk_nummer="24123456",
+        token="dev-evides",
+    ),
     Deelnemer("Woongoed Zeeland", Rol.SCHULDEISER, kvk_nummer="22012345", token="dev-woongoed"),
-    Deelnemer("Zorgverzekeraar Voorbeeld", Rol.SCHULDEISER, kvk_nummer="30123456", token="dev-zorg"),
+    Deelnemer(
+        "Zorgverzekeraar Voorbeeld", Rol.SCHULDEISER, kvk_nummer="30123456", token="dev-zorg"
+    ),
     Deelnemer("Hypotheekbank Voorbeeld", Rol.SCHULDEISER, kvk_nummer="33012345", token="dev-bank"),
-    Deelnemer("Gerechtsdeurwaarderskantoor Voorbeeld", Rol.SCHULDEISER, kvk_nummer="34012345",
-              token="dev-deurwaarder"),
-    Deelnemer("Schuldhulp Walcheren", Rol.OPERATOR, oin="00000001001234567000",
-              gemeentecodes=frozenset({"0718", "0687"}), token="dev-operator"),
+    Deelnemer(
+        "Gerechtsdeurwaarderskantoor Voorbeeld",
+        Rol.SCHULDEISER,
+        kvk_nummer="34012345",
+        token="dev-deurwaarder",
+    ),
+    Deelnemer(
+        "Schuldhulp Walcheren",
+        Rol.OPERATOR,
+        oin="00000001001234567000",
+        gemeentecodes=frozenset({"0718", "0687"}),
+        token="dev-operator",
+    ),
 )
 
 
@@ -116,9 +132,9 @@ class Instellingen:
         return cls(
             modus=modus,
             deelnemers=deelnemers,
-            gemeentecodes=None if codes is None else frozenset(
-                _code(bron, "gemeentecodes", c) for c in codes
-            ),
+            gemeentecodes=None
+            if codes is None
+            else frozenset(_code(bron, "gemeentecodes", c) for c in codes),
             afsprakenprofiel=data.get("afsprakenprofiel", "nvvk-pilot"),
             audit_sleutel=(sleutel or "development-only-audit-key").encode(),
         )
@@ -147,7 +163,9 @@ def _deelnemer(bron: str, i: int, item: Any) -> Deelnemer:
         raise ConfigError(f"{bron}: {waar}: kvkNummer {kvk!r} is not 8 digits")
     if oin is None and kvk is None:
         raise ConfigError(f"{bron}: {waar}: needs an oin or a kvkNummer")
-    codes = frozenset(_code(bron, f"{waar}.gemeentecodes", c) for c in item.get("gemeentecodes", []))
+    codes = frozenset(
+        _code(bron, f"{waar}.gemeentecodes", c) for c in item.get("gemeentecodes", [])
+    )
     if rol is Rol.OPERATOR and not codes:
         raise ConfigError(f"{bron}: {waar}: an operator needs the gemeentecodes it serves")
     return Deelnemer(item["naam"], rol, oin, kvk, codes, item.get("token"))

@@ -60,7 +60,8 @@ def probleem_body(probleem: Probleem, instance: str) -> bytes:
             "detail": probleem.detail,
             "instance": instance,
             "fouten": [
-                {"pointer": v.pointer, "code": v.code, "melding": v.melding} for v in probleem.fouten
+                {"pointer": v.pointer, "code": v.code, "melding": v.melding}
+                for v in probleem.fouten
             ],
         },
         ensure_ascii=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import ssl
 import sys
 from collections.abc import AsyncIterator
@@ -71,8 +72,17 @@ def serve_receiver(
         if tls_ca:
             tls |= {"ssl_ca_certs": str(tls_ca), "ssl_cert_reqs": ssl.CERT_REQUIRED}
     if instellingen.modus is Modus.ONTWIKKELING:
-        tokens = ", ".join(f"{d.token} ({d.naam}, {d.rol.value})" for d in instellingen.deelnemers if d.token)
-        print(f"warm-referral receiver: development mode, database {db}, tokens: {tokens}",
-              file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, http=TlsH11Protocol, log_level="warning",
-                **tls)
+        tokens = ", ".join(
+            f"{d.token} ({d.naam}, {d.rol.value})" for d in instellingen.deelnemers if d.token
+        )
+        print(
+            f"warm-referral receiver: development mode, database {db}, tokens: {tokens}",
+            file=sys.stderr,
+        )
+    # What is loaded by now (modules, validators, calendars) lives as long as the process: keep it
+    # out of every later garbage collection, whose full passes otherwise take ~0.1 s, a latency
+    # spike for the requests that wait meanwhile. Only here, in the server process, not in
+    # build_receiver (tests build many apps in one process).
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, http=TlsH11Protocol, log_level="warning", **tls)

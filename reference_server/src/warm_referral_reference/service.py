@@ -53,6 +53,8 @@ _JSON = "application/json"
 #: How far a creditor's clock may run ahead before a referral "from the future" is refused.
 _KLOKSPELING = timedelta(minutes=5)
 _STUUR = (StuurOntvangstbevestiging, StuurNietOpgepakt, StuurStatusbericht)
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -81,6 +83,13 @@ class _Dossier:
         self.dossier = dossier
         self.verwijzing = verwijzing
         self.index = index
+        self.verzonden: dict[UUID, bytes] = {}
+        """The JSON of the messages sent in this request, by berichtId: serialised once."""
+
+    def json(self, bericht: Bericht) -> bytes:
+        """The JSON of a message: as it was queued when this request sent it."""
+        body = self.verzonden.get(bericht.bericht_id)
+        return bericht.to_json() if body is None else body
 
 
 class Ontvanger:
@@ -120,16 +129,23 @@ class Ontvanger:
         except MessageValidationError as exc:
             n = len(exc.violations)
             raise Probleem(
-                400, "ongeldig-bericht",
+                400,
+                "ongeldig-bericht",
                 f"the message is not valid ({n} violation{'s' if n != 1 else ''}); see fouten",
                 exc.violations,
             ) from None
         if bericht.richting is Richting.NAAR_SCHULDEISER:
-            raise Probleem(422, "verkeerde-richting",
-                           f"a {bericht.berichttype} is sent by the municipality, not to it")
+            raise Probleem(
+                422,
+                "verkeerde-richting",
+                f"a {bericht.berichttype} is sent by the municipality, not to it",
+            )
         if not _zelfde_partij(bericht.afzender, wie):
-            raise Probleem(403, "verkeerde-afzender",
-                           "afzender is not the authenticated caller (compare oin or kvkNummer)")
+            raise Probleem(
+                403,
+                "verkeerde-afzender",
+                "afzender is not the authenticated caller (compare oin or kvkNummer)",
+            )
         canoniek = bericht.to_json()
         body_hash = hashlib.sha256(canoniek).hexdigest()
 
@@ -138,8 +154,11 @@ class Ontvanger:
             if eerder is not None:
                 if eerder[0] == body_hash:
                     return eerder[1]
-                raise Probleem(409, "bericht-id-hergebruikt",
-                               f"berichtId {bericht.bericht_id} was already used for another message")
+                raise Probleem(
+                    409,
+                    "bericht-id-hergebruikt",
+                    f"berichtId {bericht.bericht_id} was already used for another message",
+                )
             nu = self._nu(tx)
             if isinstance(bericht, Verwijzing):
                 antwoord = self._nieuwe_verwijzing(tx, wie, bericht, canoniek, nu, trace_id)
@@ -154,20 +173,33 @@ class Ontvanger:
         return antwoord
 
     def _nieuwe_verwijzing(
-        self, tx: Transactie, wie: Deelnemer, verwijzing: Verwijzing, canoniek: bytes,
-        nu: datetime, trace_id: str,
+        self,
+        tx: Transactie,
+        wie: Deelnemer,
+        verwijzing: Verwijzing,
+        canoniek: bytes,
+        nu: datetime,
+        trace_id: str,
     ) -> Antwoord:
         code = verwijzing.ontvanger.gemeentecode
         bediend = self.instellingen.gemeentecodes
         if bediend is not None and code not in bediend:
-            raise Probleem(422, "onbekende-gemeente", f"this receiver does not serve gemeentecode {code}")
+            raise Probleem(
+                422, "onbekende-gemeente", f"this receiver does not serve gemeentecode {code}"
+            )
         if tx.dossier(verwijzing.conversatie_id) is not None:
-            raise Probleem(409, "conversatie-bestaat",
-                           f"conversatieId {verwijzing.conversatie_id} already holds a referral; "
-                           "a new referral starts a new conversation")
+            raise Probleem(
+                409,
+                "conversatie-bestaat",
+                f"conversatieId {verwijzing.conversatie_id} already holds a referral; "
+                "a new referral starts a new conversation",
+            )
         if verwijzing.verwezen_op - nu > _KLOKSPELING:
-            raise Probleem(422, "verwezen-op-in-de-toekomst",
-                           f"verwezenOp {_iso(verwijzing.verwezen_op)} lies after now ({_iso(nu)})")
+            raise Probleem(
+                422,
+                "verwezen-op-in-de-toekomst",
+                f"verwezenOp {_iso(verwijzing.verwezen_op)} lies after now ({_iso(nu)})",
+            )
         ontvangen_op = max(nu, verwijzing.verwezen_op)
         profiel = self.instellingen.afsprakenprofiel
         try:
@@ -181,16 +213,24 @@ class Ontvanger:
         self._bewaar_index(tx, record, nu)
         self._log(tx, record, "verwijzing ontvangen", wie, trace_id, nu)
         bevestiging = next(b for b in uitgaand if b.berichttype == "Ontvangstbevestiging")
-        return Antwoord(201, _JSON, bevestiging.to_json())
+        return Antwoord(201, _JSON, record.json(bevestiging))
 
     def _vervolgbericht(
-        self, tx: Transactie, wie: Deelnemer, bericht: Bericht, canoniek: bytes,
-        nu: datetime, trace_id: str,
+        self,
+        tx: Transactie,
+        wie: Deelnemer,
+        bericht: Bericht,
+        canoniek: bytes,
+        nu: datetime,
+        trace_id: str,
     ) -> Antwoord:
         index = tx.dossier(bericht.conversatie_id)
         if index is None or index.schuldeiser != wie.sleutel:
-            raise Probleem(422, "onbekende-verwijzing",
-                           f"no referral of yours with conversatieId {bericht.conversatie_id}")
+            raise Probleem(
+                422,
+                "onbekende-verwijzing",
+                f"no referral of yours with conversatieId {bericht.conversatie_id}",
+            )
         record = self._herbouw(tx, index)
         try:
             wijziging = record.dossier.ontvang(bericht)
@@ -201,9 +241,12 @@ class Ontvanger:
         self._bewaar_index(tx, record, nu)
         self._log(tx, record, f"{bericht.berichttype} ontvangen", wie, trace_id, nu)
         if isinstance(bericht, Statusverzoek) and uitgaand:
-            return Antwoord(200, _JSON, uitgaand[-1].to_json())
-        ontvangst = {"berichtId": str(bericht.bericht_id), "berichttype": bericht.berichttype,
-                     "ontvangenOp": _iso(nu)}
+            return Antwoord(200, _JSON, record.json(uitgaand[-1]))
+        ontvangst = {
+            "berichtId": str(bericht.bericht_id),
+            "berichttype": bericht.berichttype,
+            "ontvangenOp": _iso(nu),
+        }
         return Antwoord(202, _JSON, json.dumps(ontvangst).encode())
 
     # --- the municipality's side ---------------------------------------------------------------------
@@ -216,29 +259,36 @@ class Ontvanger:
             raise Probleem(404, "niet-gevonden", f"no referral {conv} in your municipalities")
         return index
 
-    async def actie(self, wie: Deelnemer, conv: UUID, data: bytes, *, trace_id: str) -> dict[str, Any]:
+    async def actie(
+        self, wie: Deelnemer, conv: UUID, data: bytes, *, trace_id: str
+    ) -> dict[str, Any]:
         if wie.rol is not Rol.OPERATOR:
             raise Probleem(403, "geen-toegang", "only an operator of the municipality may do this")
         try:
             actie = lees_actie(data)
         except MessageValidationError as exc:
-            raise Probleem(400, "ongeldige-actie", "the action is not valid; see fouten",
-                           exc.violations) from None
+            raise Probleem(
+                400, "ongeldige-actie", "the action is not valid; see fouten", exc.violations
+            ) from None
 
         def werk(tx: Transactie) -> dict[str, Any]:
             record = self._herbouw(tx, self._operator(tx, wie, conv))
             nu = self._nu(tx)
             vandaag = lokale_datum(nu)
             if actie.datum > vandaag:
-                raise Probleem(422, "datum-in-de-toekomst",
-                               f"datum {actie.datum.isoformat()} lies after today ({vandaag.isoformat()})",
-                               [Violation("/datum", "datum_toekomst", "an action cannot be dated ahead")])
+                raise Probleem(
+                    422,
+                    "datum-in-de-toekomst",
+                    f"datum {actie.datum.isoformat()} lies after today ({vandaag.isoformat()})",
+                    [Violation("/datum", "datum_toekomst", "an action cannot be dated ahead")],
+                )
             dossier = record.dossier
             try:
                 if isinstance(actie, ActieDoorzending):
                     doorzending = Doorzending(
-                        **nieuwe_envelop(dossier.gemeente, dossier.schuldeiser,
-                                         conversatie_id=conv, nu=nu),
+                        **nieuwe_envelop(
+                            dossier.gemeente, dossier.schuldeiser, conversatie_id=conv, nu=nu
+                        ),
                         verwijzing_id=dossier.verwijzing_id,
                         nieuwe_gemeente=actie.nieuwe_gemeente,
                         datum=actie.datum,
@@ -248,17 +298,28 @@ class Ontvanger:
                     self._zend(tx, record, doorzending, nu)
                 else:
                     wijziging = dossier.registreer(naar_lokale_actie(actie))
-                    tx.voeg_toe(conv, Gebeurtenisregel("actie", actie.model_dump_json(exclude_none=True).encode(), nu))
+                    tx.voeg_toe(
+                        conv,
+                        Gebeurtenisregel(
+                            "actie", actie.model_dump_json(exclude_none=True).encode(), nu
+                        ),
+                    )
                     uitgaand = self._voer_uit(tx, record, wijziging, nu)
             except MessageValidationError as exc:
-                raise Probleem(422, "ongeldige-actie", "the action would produce an invalid message",
-                               exc.violations) from None
+                raise Probleem(
+                    422,
+                    "ongeldige-actie",
+                    "the action would produce an invalid message",
+                    exc.violations,
+                ) from None
             except (OngeldigeGebeurtenis, OngeldigeOvergang) as exc:
                 raise Probleem(409, "actie-niet-toegestaan", str(exc)) from None
             self._bewaar_index(tx, record, nu)
             self._log(tx, record, f"actie {actie.soort}", wie, trace_id, nu)
-            return {"toestand": dossier.toestand.value,
-                    "berichten": [json.loads(b.to_json()) for b in uitgaand]}
+            return {
+                "toestand": dossier.toestand.value,
+                "berichten": [json.loads(record.json(b)) for b in uitgaand],
+            }
 
         return await self.opslag.transactie(werk)
 
@@ -288,7 +349,9 @@ class Ontvanger:
         def werk(tx: Transactie) -> None:
             huidig = tx.klok()
             if huidig is not None and nu < huidig:
-                raise Probleem(409, "klok-terug", f"the test clock cannot go back from {_iso(huidig)}")
+                raise Probleem(
+                    409, "klok-terug", f"the test clock cannot go back from {_iso(huidig)}"
+                )
             tx.zet_klok(nu)
 
         await self.opslag.transactie(werk)
@@ -305,7 +368,9 @@ class Ontvanger:
             raise Probleem(403, "geen-toegang", "the postvak holds messages for creditors")
         berichten = await self.opslag.lees(lambda tx: tx.postvak(wie.sleutel, na, limiet))
         return {
-            "berichten": [{"volgnummer": b.volgnummer, "bericht": json.loads(b.body)} for b in berichten],
+            "berichten": [
+                {"volgnummer": b.volgnummer, "bericht": json.loads(b.body)} for b in berichten
+            ],
             "laatsteVolgnummer": berichten[-1].volgnummer if berichten else na,
         }
 
@@ -316,18 +381,23 @@ class Ontvanger:
             codes = sorted(wie.gemeentecodes)
             if gemeentecode is not None:
                 if gemeentecode not in wie.gemeentecodes:
-                    raise Probleem(403, "geen-toegang", f"you do not serve gemeentecode {gemeentecode}")
+                    raise Probleem(
+                        403, "geen-toegang", f"you do not serve gemeentecode {gemeentecode}"
+                    )
                 codes = [gemeentecode]
             return tx.dossiers(gemeentecodes=codes)
 
         return {"verwijzingen": [_index_json(i) for i in await self.opslag.lees(werk)]}
 
-    async def verwijzing(self, wie: Deelnemer, conv: UUID) -> dict[str, Any]:
+    async def verwijzing(self, wie: Deelnemer, conv: UUID, *, trace_id: str = "") -> dict[str, Any]:
         if wie.rol is Rol.SCHULDEISER:
+
             def creditor(tx: Transactie) -> dict[str, Any]:
                 index = tx.dossier(conv)
                 if index is None or index.schuldeiser != wie.sleutel:
-                    raise Probleem(404, "niet-gevonden", f"no referral of yours with conversatieId {conv}")
+                    raise Probleem(
+                        404, "niet-gevonden", f"no referral of yours with conversatieId {conv}"
+                    )
                 return _schuldeiser_json(conv, schuldeiserbeeld(self._herbouw(tx, index).dossier))
 
             return await self.opslag.lees(creditor)
@@ -335,7 +405,7 @@ class Ontvanger:
         def operator(tx: Transactie) -> dict[str, Any]:
             record = self._herbouw(tx, self._operator(tx, wie, conv))
             nu = self._nu(tx)
-            self._log(tx, record, "verwijzing ingezien", wie, "", nu)
+            self._log(tx, record, "verwijzing ingezien", wie, trace_id, nu)
             return _volledig(record)
 
         return await self.opslag.transactie(operator)
@@ -355,10 +425,16 @@ class Ontvanger:
             wachtend = {t.value for t in WACHT_OP_CONTACT}
             return {
                 "nu": _iso(nu),
-                "contactTeLaat": [_index_json(i) for i in lijst if i.toestand in wachtend
-                                  and i.contactdeadline is not None and i.contactdeadline < nu],
-                "incassostopVoorbij": [_index_json(i) for i in lijst
-                                       if not i.afgerond and i.incassostop_einde <= nu],
+                "contactTeLaat": [
+                    _index_json(i)
+                    for i in lijst
+                    if i.toestand in wachtend
+                    and i.contactdeadline is not None
+                    and i.contactdeadline < nu
+                ],
+                "incassostopVoorbij": [
+                    _index_json(i) for i in lijst if not i.afgerond and i.incassostop_einde <= nu
+                ],
             }
 
         return await self.opslag.lees(werk)
@@ -385,25 +461,34 @@ class Ontvanger:
                 dossier.tik(regel.tijdstip)
         return _Dossier(dossier, verwijzing, index)
 
-    def _voer_uit(self, tx: Transactie, record: _Dossier, wijziging: Wijziging, nu: datetime) -> list[Bericht]:
+    def _voer_uit(
+        self, tx: Transactie, record: _Dossier, wijziging: Wijziging, nu: datetime
+    ) -> list[Bericht]:
         """Carry out a change's effects: build, apply and queue each message it asks for."""
         uitgaand: list[Bericht] = []
         dossier = record.dossier
         for effect in wijziging.effecten:
             if isinstance(effect, _STUUR):
-                bericht = effect.als_bericht(afzender=dossier.gemeente, ontvanger=dossier.schuldeiser,
-                                             conversatie_id=dossier.conversatie_id, nu=nu)
+                bericht = effect.als_bericht(
+                    afzender=dossier.gemeente,
+                    ontvanger=dossier.schuldeiser,
+                    conversatie_id=dossier.conversatie_id,
+                    nu=nu,
+                )
                 dossier.verstuur(bericht)
                 self._zend(tx, record, bericht, nu)
                 uitgaand.append(bericht)
             elif isinstance(effect, HerhaalBericht):
                 eerder = tx.postvakbericht(effect.bericht_id)
                 if eerder is not None:
-                    uitgaand.append(parse_json(eerder[1]))
+                    herhaald = parse_json(eerder[1])
+                    record.verzonden[herhaald.bericht_id] = eerder[1]  # resent unchanged
+                    uitgaand.append(herhaald)
         return uitgaand
 
     def _zend(self, tx: Transactie, record: _Dossier, bericht: Bericht, nu: datetime) -> None:
         body = bericht.to_json()
+        record.verzonden[bericht.bericht_id] = body
         tx.voeg_toe(record.dossier.conversatie_id, Gebeurtenisregel("verstuurd", body, nu))
         tx.in_postvak(record.index.schuldeiser, bericht.bericht_id, bericht.berichttype, body)
 
@@ -411,7 +496,10 @@ class Ontvanger:
         from warm_referral.lifecycle import Tijdfeit
 
         wacht = []
-        if dossier.contactdeadline is not None and Tijdfeit.CONTACTDEADLINE_VERSTREKEN not in dossier.tijdfeiten:
+        if (
+            dossier.contactdeadline is not None
+            and Tijdfeit.CONTACTDEADLINE_VERSTREKEN not in dossier.tijdfeiten
+        ):
             wacht.append(dossier.contactdeadline + timedelta(seconds=1))
         if Tijdfeit.INCASSOSTOP_AFGELOPEN not in dossier.tijdfeiten:
             wacht.append(dossier.incassostop_voorbij_om)
@@ -434,13 +522,27 @@ class Ontvanger:
         record.index = self._index(record.dossier, record.index.schuldeiser, nu)
         tx.bewaar_dossier(record.index)
 
-    def _log(self, tx: Transactie, record: _Dossier, activiteit: str, wie: Deelnemer,
-             trace_id: str, nu: datetime) -> None:
-        tx.log(Verwerking(
-            tijdstip=nu, trace_id=trace_id, activiteit=activiteit,
-            betrokkene=betrokkene_sleutel(record.verwijzing.hulpvrager, self.instellingen.audit_sleutel),
-            actor=wie.sleutel, conversatie_id=record.dossier.conversatie_id,
-        ))
+    def _log(
+        self,
+        tx: Transactie,
+        record: _Dossier,
+        activiteit: str,
+        wie: Deelnemer,
+        trace_id: str,
+        nu: datetime,
+    ) -> None:
+        tx.log(
+            Verwerking(
+                tijdstip=nu,
+                trace_id=trace_id,
+                activiteit=activiteit,
+                betrokkene=betrokkene_sleutel(
+                    record.verwijzing.hulpvrager, self.instellingen.audit_sleutel
+                ),
+                actor=wie.sleutel,
+                conversatie_id=record.dossier.conversatie_id,
+            )
+        )
 
 
 def _schuldeiser_json(conv: UUID, beeld: Schuldeiserbeeld) -> dict[str, Any]:
@@ -452,12 +554,15 @@ def _schuldeiser_json(conv: UUID, beeld: Schuldeiserbeeld) -> dict[str, Any]:
         "sinds": beeld.sinds.isoformat() if beeld.sinds else None,
         "ontvangenOp": _iso(beeld.ontvangen_op),
         "contactdeadline": _iso(beeld.contactdeadline),
-        "incassostop": None if beeld.incassostop is None else {
+        "incassostop": None
+        if beeld.incassostop is None
+        else {
             "ingangsdatum": beeld.incassostop[0].isoformat(),
             "einddatum": beeld.incassostop[1].isoformat(),
         },
         "nietOpgepaktReden": beeld.niet_opgepakt_reden.value if beeld.niet_opgepakt_reden else None,
-        "nieuweGemeente": None if beeld.nieuwe_gemeente is None
+        "nieuweGemeente": None
+        if beeld.nieuwe_gemeente is None
         else json.loads(beeld.nieuwe_gemeente.model_dump_json(exclude_none=True)),
         "eindresultaat": beeld.eindresultaat.value if beeld.eindresultaat else None,
         "adviesIncassostop": beeld.advies_incassostop.value if beeld.advies_incassostop else None,
@@ -489,12 +594,18 @@ def _volledig(record: _Dossier) -> dict[str, Any]:
         "verwijzing": json.loads(record.verwijzing.to_json()),
         "ontvangenOp": _iso(d.ontvangen_op),
         "contactdeadline": _iso(d.contactdeadline),
-        "incassostop": {"ingangsdatum": d.incassostop[0].isoformat(),
-                        "einddatum": d.incassostop[1].isoformat()},
+        "incassostop": {
+            "ingangsdatum": d.incassostop[0].isoformat(),
+            "einddatum": d.incassostop[1].isoformat(),
+        },
         "mijlpalen": {m.value: datum.isoformat() for m, datum in d.mijlpalen.items()},
         "contactpogingen": [
-            {"datum": p.datum.isoformat(), "contactsoort": p.soort.value,
-             "dagdeel": p.dagdeel.value, "bereikt": p.bereikt}
+            {
+                "datum": p.datum.isoformat(),
+                "contactsoort": p.soort.value,
+                "dagdeel": p.dagdeel.value,
+                "bereikt": p.bereikt,
+            }
             for p in d.contactpogingen
         ],
         "tijdfeiten": sorted(t.value for t in d.tijdfeiten),

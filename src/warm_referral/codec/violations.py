@@ -25,6 +25,7 @@ def cap(violations: list[Violation]) -> list[Violation]:
         Violation("", "te_veel_fouten", f"{rest} more violations are not listed"),
     ]
 
+
 # Error types renamed to the protocol's own codes, because they are part of the published contract
 # (the requirement catalogue lists them) and pydantic may rename its types between releases.
 _CODES = {

@@ -100,9 +100,13 @@ class Adres(WireModel):
 class Hulpvrager(WireModel):
     """The resident who asked for help. Name parts follow the BRP (Dutch personal records)."""
 
-    voorletters: str | None = Field(default=None, min_length=1, max_length=20, pattern=REGEL_PATTERN)
+    voorletters: str | None = Field(
+        default=None, min_length=1, max_length=20, pattern=REGEL_PATTERN
+    )
     voornamen: Naam | None = None
-    voorvoegsel: str | None = Field(default=None, min_length=1, max_length=10, pattern=REGEL_PATTERN)
+    voorvoegsel: str | None = Field(
+        default=None, min_length=1, max_length=10, pattern=REGEL_PATTERN
+    )
     geslachtsnaam: Naam
     geboortedatum: date | None = None
     bsn: Bsn | None = None

@@ -29,6 +29,8 @@ from ..identifiers import postcode as _postcode
 
 __all__ = [
     "BEDRAG_PATTERN",
+    "REGEL_PATTERN",
+    "TEKST_PATTERN",
     "Bedrag",
     "Bsn",
     "Email",
@@ -37,8 +39,6 @@ __all__ = [
     "Huisnummer",
     "Huisnummertoevoeging",
     "KvkNummer",
-    "REGEL_PATTERN",
-    "TEKST_PATTERN",
     "Naam",
     "Oin",
     "Postcode",

@@ -137,7 +137,9 @@ def _namen(max_size: int = 40) -> st.SearchStrategy[str]:
 
 def _teksten(max_size: int) -> st.SearchStrategy[str]:
     """Free text: any character but controls (tab, line feed and carriage return are allowed)."""
-    letters = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")) | st.sampled_from("\t\n\r")
+    letters = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")) | st.sampled_from(
+        "\t\n\r"
+    )
     return st.text(letters, min_size=1, max_size=max_size)
 
 

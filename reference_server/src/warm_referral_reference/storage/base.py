@@ -94,7 +94,9 @@ class Transactie(Protocol):
     ) -> list[DossierIndex]:
         """Index entries, filtered; ``tik_voor`` keeps those with a time fact due by then."""
 
-    def in_postvak(self, ontvanger: str, bericht_id: UUID, berichttype: str, body: bytes) -> int: ...
+    def in_postvak(
+        self, ontvanger: str, bericht_id: UUID, berichttype: str, body: bytes
+    ) -> int: ...
 
     def postvak(self, ontvanger: str, na: int, limiet: int) -> list[Postvakbericht]: ...
 

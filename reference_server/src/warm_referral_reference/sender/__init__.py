@@ -1,0 +1,81 @@
+"""The reference sender: the creditor's side of the warm referral.
+
+A durable outbox (:mod:`.outbox`), a client that delivers every message exactly once however
+the receiver crashes (:mod:`.client`), the creditor's lifecycle copy (:mod:`.kopie`), message
+builders (:mod:`.bouwen`) and the ``send`` and ``serve sender`` commands (:mod:`.cli`).
+
+Names are imported on first use, so that ``warm-referral --help`` does not load httpx and pydantic
+for a command it does not run.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .bouwen import (
+        bouw_intrekking,
+        bouw_statusverzoek,
+        bouw_verwijzing,
+        synthetische_verwijzing,
+    )
+    from .client import (
+        OngeldigeUrl,
+        PostvakFout,
+        Retrybeleid,
+        Verzender,
+        VerzendError,
+        Verzendrapport,
+    )
+    from .kopie import Schuldeiserkopie, bouw_kopie
+    from .outbox import BerichtIdHergebruikt, Inkomend, Outbox, OutboxError, Status, Uitgaand
+
+_WAAR = {
+    "bouw_intrekking": ".bouwen",
+    "bouw_statusverzoek": ".bouwen",
+    "bouw_verwijzing": ".bouwen",
+    "synthetische_verwijzing": ".bouwen",
+    "OngeldigeUrl": ".client",
+    "PostvakFout": ".client",
+    "Retrybeleid": ".client",
+    "VerzendError": ".client",
+    "Verzender": ".client",
+    "Verzendrapport": ".client",
+    "Schuldeiserkopie": ".kopie",
+    "bouw_kopie": ".kopie",
+    "BerichtIdHergebruikt": ".outbox",
+    "Inkomend": ".outbox",
+    "Outbox": ".outbox",
+    "OutboxError": ".outbox",
+    "Status": ".outbox",
+    "Uitgaand": ".outbox",
+}
+
+__all__ = [
+    "BerichtIdHergebruikt",
+    "Inkomend",
+    "OngeldigeUrl",
+    "Outbox",
+    "OutboxError",
+    "PostvakFout",
+    "Retrybeleid",
+    "Schuldeiserkopie",
+    "Status",
+    "Uitgaand",
+    "VerzendError",
+    "Verzender",
+    "Verzendrapport",
+    "bouw_intrekking",
+    "bouw_kopie",
+    "bouw_statusverzoek",
+    "bouw_verwijzing",
+    "synthetische_verwijzing",
+]
+
+
+def __getattr__(naam: str) -> Any:
+    module = _WAAR.get(naam)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
+    return getattr(importlib.import_module(module, __name__), naam)

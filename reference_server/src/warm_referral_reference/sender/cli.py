@@ -1,0 +1,331 @@
+"""``warm-referral send FILE... --to URL`` and ``warm-referral serve sender``.
+
+``send`` validates every file first (nothing is stored when any is invalid, and every violation is
+listed), stores them in the outbox in one transaction, then sends until each is acknowledged or
+refused, or until ``--opgeven-na`` seconds have passed: what is still pending then stays in the
+outbox, and a later ``send`` or ``serve sender`` on the same ``--db`` continues with it.
+``serve sender`` runs the outbox and fetches the postvak until stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from warm_referral.cli import EXIT_INVALID, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from warm_referral.models import Bericht
+
+    from .client import Verzender
+    from .outbox import Outbox, Uitgaand
+
+__all__ = ["DEFAULT_DB", "register_send", "serve_sender"]
+
+DEFAULT_DB = "warm-referral-verzender.sqlite3"
+
+
+def _gemeenschappelijk(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="the receiver's base URL, e.g. http://127.0.0.1:8080/v1",
+    )
+    parser.add_argument(
+        "--token",
+        help="bearer token (development mode); default: the built-in "
+        "development token of the files' afzender (send) or dev-evides (serve)",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=Path(DEFAULT_DB),
+        help=f"the outbox and inbox (SQLite, default {DEFAULT_DB})",
+    )
+    parser.add_argument(
+        "--gelijktijdig",
+        type=int,
+        default=16,
+        metavar="N",
+        help="messages in flight at once (default 16)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="per HTTP request (default 10)",
+    )
+    parser.add_argument("--tls-cert", type=Path, help="client certificate (PEM), production")
+    parser.add_argument("--tls-key", type=Path, help="its private key (PEM)")
+    parser.add_argument(
+        "--tls-ca", type=Path, help="CA bundle the receiver's certificate chains to"
+    )
+
+
+def register_send(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "send",
+        help="send messages to a receiver through the durable outbox",
+        description="Send warm-referral messages (JSON or XML files) as the creditor. Each is "
+        "stored in the outbox first, then sent and retried with the same berichtId until the "
+        "receiver acknowledges or refuses it. Exit 0 when all are acknowledged, 1 when a file is "
+        "invalid, a message is refused or still pending at the end, 2 on a usage error.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    _gemeenschappelijk(parser)
+    parser.add_argument(
+        "--opgeven-na",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop retrying after this long; pending messages stay in the outbox (default 60)",
+    )
+    parser.add_argument(
+        "--opnieuw",
+        action="store_true",
+        help="send again messages of these files that were refused before",
+    )
+    parser.add_argument(
+        "--alleen-opslaan",
+        action="store_true",
+        help="only store them in the outbox; 'serve sender' sends them",
+    )
+    parser.set_defaults(handler=_send)
+
+
+def _lees(naam: str) -> bytes:
+    try:
+        return Path(naam).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {naam}: {exc.strerror or exc}") from None
+
+
+def _client_opties(args: argparse.Namespace) -> dict[str, Any]:
+    opties: dict[str, Any] = {}
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            raise UsageError("--tls-cert and --tls-key go together")
+        opties["cert"] = (str(args.tls_cert), str(args.tls_key))
+    if args.tls_ca:
+        opties["verify"] = str(args.tls_ca)
+    return opties
+
+
+def _dev_token(berichten: list[Bericht]) -> str:
+    from ..config import DEV_DEELNEMERS, Rol
+
+    tokens = set()
+    for bericht in berichten:
+        afzender = bericht.afzender
+        gevonden = next(
+            (
+                d.token
+                for d in DEV_DEELNEMERS
+                if d.rol is Rol.SCHULDEISER
+                and d.token
+                and (
+                    (afzender.oin and afzender.oin == d.oin)
+                    or (afzender.kvk_nummer and afzender.kvk_nummer == d.kvk_nummer)
+                )
+            ),
+            None,
+        )
+        if gevonden is None:
+            raise UsageError(f"no development token for afzender {afzender.naam!r}; give --token")
+        tokens.add(gevonden)
+    if len(tokens) > 1:
+        raise UsageError(
+            "the files come from several creditors; send each creditor's files with its own --token"
+        )
+    return tokens.pop()
+
+
+def _verzender(args: argparse.Namespace, outbox: Outbox, token: str | None) -> Verzender:
+    from .client import Verzender
+
+    if args.gelijktijdig < 1:
+        raise UsageError("--gelijktijdig must be at least 1")
+    return Verzender(
+        outbox,
+        args.to,
+        token=token,
+        gelijktijdig=args.gelijktijdig,
+        timeout=args.timeout,
+        client_opties=_client_opties(args),
+    )
+
+
+def _send(args: argparse.Namespace) -> int:
+    from warm_referral.codec.detect import parse_any
+    from warm_referral.errors import MessageValidationError
+    from warm_referral.models import Richting
+
+    from .client import VerzendError
+    from .outbox import OutboxError
+
+    berichten: list[Bericht] = []
+    ongeldig = False
+    for naam in args.files:
+        try:
+            bericht = parse_any(_lees(naam))
+        except MessageValidationError as exc:
+            ongeldig = True
+            n = len(exc.violations)
+            print(f"{naam}: INVALID ({n} violation{'s' if n != 1 else ''}); nothing was sent")
+            for v in exc.violations:
+                print(f"  {v.pointer or '/'}: {v.melding} [{v.code}]")
+            continue
+        if bericht.richting is Richting.NAAR_SCHULDEISER:
+            ongeldig = True
+            print(f"{naam}: a {bericht.berichttype} is sent by the municipality, not by a creditor")
+            continue
+        berichten.append(bericht)
+    if ongeldig:
+        return EXIT_INVALID
+    # With a client certificate (production) the certificate identifies us, not a token.
+    token = args.token or (None if args.tls_cert else _dev_token(berichten))
+    try:
+        from .outbox import Outbox
+
+        outbox = Outbox(args.db)
+    except OutboxError as exc:
+        print(f"warm-referral send: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        verzender = _verzender(args, outbox, token)
+        return asyncio.run(_send_async(args, verzender, berichten))
+    except (VerzendError, OutboxError) as exc:
+        print(f"warm-referral send: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        outbox.sluit()
+
+
+async def _send_async(
+    args: argparse.Namespace, verzender: Verzender, berichten: list[Bericht]
+) -> int:
+    from warm_referral.lifecycle import OngeldigeOvergang
+
+    from .outbox import Status
+
+    async with verzender:
+        try:
+            rijen = await verzender.enqueue_alle(berichten, opnieuw=args.opnieuw)
+        except OngeldigeOvergang as exc:
+            print(
+                f"warm-referral send: not sent, the referral's lifecycle does not allow it: {exc}",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        if args.alleen_opslaan:
+            for naam, rij in zip(args.files, rijen, strict=True):
+                print(
+                    f"{naam}: {rij.berichttype} {rij.bericht_id} stored in {args.db} "
+                    f"({rij.status.value})"
+                )
+            return EXIT_OK
+        rapport = await verzender.verzend_alles(opgeven_na=args.opgeven_na)
+        code = EXIT_OK
+        for naam, rij in zip(args.files, rijen, strict=True):
+            nu = verzender.outbox.uitgaand(rij.bericht_id)
+            assert nu is not None
+            print(f"{naam}: {_regel(nu)}")
+            if nu.status is not Status.ACKNOWLEDGED:
+                code = EXIT_INVALID
+        if rapport.openstaand:
+            print(
+                f"warm-referral send: {verzender.url} did not acknowledge everything within "
+                f"{args.opgeven_na:g}s ({rapport.mislukt} failed attempts; last: "
+                f"{rapport.laatste_fout}). The pending messages stay in {args.db}; run send "
+                "again or 'warm-referral serve sender' to continue.",
+                file=sys.stderr,
+            )
+        return code
+
+
+def _regel(rij: Uitgaand) -> str:
+    from .outbox import Status
+
+    kop = f"{rij.berichttype} {rij.bericht_id}"
+    if rij.status is Status.REFUSED:
+        return f"{kop} REFUSED after {rij.pogingen} attempt(s): {rij.laatste_fout}"
+    if rij.status is Status.PENDING:
+        return (
+            f"{kop} still PENDING after {rij.pogingen} attempt(s); last error: {rij.laatste_fout}"
+        )
+    tekst = f"{kop} acknowledged ({rij.antwoord_status}) after {rij.pogingen} attempt(s)"
+    if rij.antwoord and rij.antwoord_status == 201:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            data = json.loads(rij.antwoord)
+            deadline = datetime.fromisoformat(data["contactdeadline"].replace("Z", "+00:00"))
+            from warm_referral.deadlines import AMSTERDAM
+
+            stop = data["incassostop"]
+            tekst += (
+                f"; contact by {deadline.astimezone(AMSTERDAM):%Y-%m-%d %H:%M} "
+                f"(Europe/Amsterdam), incassostop {stop['ingangsdatum']} to "
+                f"{stop['einddatum']}"
+            )
+    return tekst
+
+
+# --- the service ----------------------------------------------------------------------------------
+
+
+def add_serve_sender_arguments(parser: argparse.ArgumentParser) -> None:
+    _gemeenschappelijk(parser)
+    parser.add_argument(
+        "--postvak-interval",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="seconds between postvak fetches (default 10)",
+    )
+
+
+def serve_sender(args: argparse.Namespace) -> int:
+    from .client import VerzendError
+    from .outbox import Outbox, OutboxError
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
+    )
+    try:
+        outbox = Outbox(args.db)
+    except OutboxError as exc:
+        print(f"warm-referral serve sender: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        token = args.token or (None if args.tls_cert else "dev-evides")
+        verzender = _verzender(args, outbox, token)
+        print(
+            f"warm-referral sender: outbox {args.db}, receiver {verzender.url}; Ctrl-C stops",
+            file=sys.stderr,
+        )
+        asyncio.run(_serve(verzender, args.postvak_interval))
+    except VerzendError as exc:
+        print(f"warm-referral serve sender: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        outbox.sluit()
+    return EXIT_OK
+
+
+async def _serve(verzender: Verzender, postvak_interval: float) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+    async with verzender:
+        await verzender.draai(stop, postvak_interval=postvak_interval)
