@@ -31,6 +31,7 @@ NOT_IN_SCHEMA = frozenset(
         "doorzending_naar_zelf",
         "dubbele_waarde",
         "tijdstip_ongeldig",  # leap seconds: RFC 3339 allows :60, the protocol does not
+        "tijdstip_buiten_bereik",  # the first and last day of year 1..9999, see Tijdstip
         "datum_ongeldig",  # years before 0001 or ISO forms pydantic reads more strictly
     }
 )

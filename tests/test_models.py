@@ -107,3 +107,16 @@ def test_nieuwe_envelop_builds_a_valid_envelope() -> None:
     assert kopie.bericht_id != verwijzing.bericht_id
     assert kopie.spec_versie == "1.0"
     assert "crossReferentie" not in json.loads(kopie.to_json())
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "9999-12-31T23:30:00Z"],
+)
+def test_timestamps_at_the_edge_of_time_are_refused_not_crashed(moment: str) -> None:
+    document = dict(WATER, verwezenOp=moment, aangemaaktOp=moment)
+    with pytest.raises(InvalidPeerMessage) as caught:
+        parse_json(json.dumps(document))
+    assert ("/aangemaaktOp", "tijdstip_buiten_bereik") in {
+        (v.pointer, v.code) for v in caught.value.violations
+    }

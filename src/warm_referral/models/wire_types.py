@@ -192,8 +192,23 @@ Bedrag = Annotated[
 ]
 
 
+#: A day's margin at both ends of Python's range, so that every offset and the conversion to
+#: Europe/Amsterdam dates (which the rules do) stay representable.
+_EERSTE = datetime(1, 1, 2, tzinfo=timezone.utc)
+_LAATSTE = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=timezone.utc)
+
+
 def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    try:
+        utc = value.astimezone(timezone.utc)
+    except OverflowError:
+        utc = None
+    if utc is None or not _EERSTE <= utc <= _LAATSTE:
+        raise PydanticCustomError(
+            "tijdstip_buiten_bereik",
+            "a date-time must lie between 0001-01-02 and 9999-12-30 (UTC)",
+        )
+    return utc
 
 
 def format_tijdstip(value: datetime) -> str:
@@ -211,7 +226,8 @@ Tijdstip = Annotated[
     PlainSerializer(format_tijdstip, return_type=str, when_used="json"),
     Field(
         description="RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC "
-        "with upper-case T and Z. Leap seconds (:60) are not accepted."
+        "with upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+        "0001-01-02..9999-12-30 UTC."
     ),
 ]
 

@@ -474,7 +474,8 @@ class Doorzending:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -558,7 +559,8 @@ class Foutbericht:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -804,7 +806,8 @@ class Incassostopwijziging:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -897,7 +900,8 @@ class Intrekking:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -980,7 +984,8 @@ class NietOpgepakt:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1063,7 +1068,8 @@ class Ontvangstbevestiging:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1107,7 +1113,8 @@ class Ontvangstbevestiging:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1116,7 +1123,8 @@ class Ontvangstbevestiging:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1164,7 +1172,8 @@ class Statusbericht:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1257,7 +1266,8 @@ class Statusverzoek:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1313,7 +1323,8 @@ class Toestemming:
             "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1407,7 +1418,8 @@ class Betaalgedragmelding:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1509,7 +1521,8 @@ class Verwijzing:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1554,7 +1567,8 @@ class Verwijzing:
             "type": "Element",
             "doc": (
                 "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted."
+                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
+                "0001-01-02..9999-12-30 UTC."
             ),
         }
     )
