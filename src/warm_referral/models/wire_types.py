@@ -212,11 +212,11 @@ def _to_utc(value: datetime) -> datetime:
 
 
 def format_tijdstip(value: datetime) -> str:
-    """RFC 3339 in UTC with upper-case T and Z; microseconds only when present."""
+    """RFC 3339 in UTC with upper-case T and Z; six fractional digits, only when not zero."""
     value = value.astimezone(timezone.utc)
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += f".{value.microsecond:06d}".rstrip("0")
+    if value.microsecond:  # always six digits: Python 3.10's fromisoformat reads no other count
+        text += f".{value.microsecond:06d}"
     return text + "Z"
 
 
