@@ -104,3 +104,11 @@ def test_gemeentecode_accepts_the_cbs_prefix() -> None:
 def test_all_errors_are_stdnum_validation_errors() -> None:
     for error in (InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength):
         assert issubclass(error, ValidationError)
+
+
+def test_the_never_issued_letter_pairs_are_python_stdnums() -> None:
+    from stdnum.nl import postcode as stdnum_postcode
+
+    assert frozenset(stdnum_postcode._postcode_blacklist) == postcode.NOOIT_UITGEGEVEN
+    for pair in postcode.NOOIT_UITGEGEVEN:
+        assert not postcode.is_valid("1234" + pair)

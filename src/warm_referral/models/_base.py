@@ -79,7 +79,7 @@ class WireModel(BaseModel):
                 for name in self.model_fields_set
                 if getattr(self, name) is None
             ]
-        if not fouten:
+        if not fouten and type(self)._regels is not WireModel._regels:
             fouten = list(self._regels())
         if fouten:
             raise PydanticCustomError(
