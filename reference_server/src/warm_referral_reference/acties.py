@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import Field, TypeAdapter, ValidationError
 
 from warm_referral.codec.violations import violations_from_pydantic
 from warm_referral.errors import InvalidPeerMessage
@@ -22,20 +21,20 @@ from warm_referral.lifecycle import (
     NietOppakken,
     Oppakken,
 )
-from warm_referral.models import Advies, Contactsoort, Dagdeel, NietOpgepaktReden, Partij
+from warm_referral.models import (
+    Advies,
+    Contactsoort,
+    Dagdeel,
+    NietOpgepaktReden,
+    Partij,
+    WireModel,
+)
 
 __all__ = ["ActieDoorzending", "Actieverzoek", "lees_actie", "naar_lokale_actie"]
 
 
-class _Actie(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="forbid",
-        frozen=True,
-    )
+class _Actie(WireModel):
+    """An action is a wire object like a message: camelCase, closed, frozen."""
 
 
 _Toelichting = Annotated[str, Field(min_length=1, max_length=1000)]

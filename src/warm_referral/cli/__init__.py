@@ -13,10 +13,20 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from .._version import SPEC_VERSIE, __version__
 
-__all__ = ["COMMAND_GROUP", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = [
+    "COMMAND_GROUP",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "UsageError",
+    "build_parser",
+    "main",
+    "read_input",
+]
 
 COMMAND_GROUP = "warm_referral.commands"
 EXIT_OK = 0
@@ -67,6 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 class UsageError(Exception):
     """The command line itself is wrong (exit code 2, message on stderr)."""
+
+
+def read_input(name: str) -> bytes:
+    """The bytes of file ``name``, or of standard input for ``-``; unreadable is a usage error."""
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import EXIT_INVALID, EXIT_OK, UsageError
+from . import EXIT_INVALID, EXIT_OK, UsageError, read_input
 
 
 def register(subparsers: Any) -> None:
@@ -37,20 +37,11 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _read(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(name).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-
-
 def run(args: argparse.Namespace) -> int:
     from ..codec.detect import parse_any
     from ..errors import MessageValidationError
 
-    data = _read(args.file)
+    data = read_input(args.file)
     try:
         bericht = parse_any(data)
         if args.to == "xml":

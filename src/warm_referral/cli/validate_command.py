@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from . import EXIT_INVALID, EXIT_OK, UsageError
+from . import EXIT_INVALID, EXIT_OK, read_input
 
 
 def register(subparsers: Any) -> None:
@@ -23,22 +21,13 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _read(name: str) -> bytes:
-    if name == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(name).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-
-
 def run(args: argparse.Namespace) -> int:
     from ..codec.detect import parse_any
     from ..errors import MessageValidationError
 
     results: list[dict[str, Any]] = []
     for name in args.files:
-        data = _read(name)
+        data = read_input(name)
         try:
             bericht = parse_any(data)
         except MessageValidationError as exc:

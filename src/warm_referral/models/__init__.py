@@ -1,5 +1,6 @@
 """Message models of specVersie 1.0 (pydantic v2): the one source the schemas are generated from."""
 
+from ._base import WireModel
 from .berichten import (
     BERICHTTYPES,
     BSN_TOEGESTAAN,
@@ -92,6 +93,7 @@ __all__ = [
     "Toestemmingskanaal",
     "Toestemmingsreikwijdte",
     "Verwijzing",
+    "WireModel",
     "lokale_datum",
     "nieuwe_envelop",
 ]

@@ -83,7 +83,9 @@ class WireModel(BaseModel):
         if context is not None and context.get("wire"):
             waarden = self.__dict__
             fouten = [
-                Regelfout(to_camel(name), "null_niet_toegestaan", "may be left out, but not be null")
+                Regelfout(
+                    to_camel(name), "null_niet_toegestaan", "may be left out, but not be null"
+                )
                 for name in self.__pydantic_fields_set__
                 if waarden[name] is None
             ]
