@@ -61,3 +61,15 @@ def test_schema_prints_and_writes_the_published_schemas(
 
 def test_no_command_is_a_usage_error() -> None:
     assert main([]) == 2
+
+
+def test_the_readme_python_example_runs() -> None:
+    """The README's example is documentation users copy: it must build, validate and serialise."""
+    import re
+
+    from spec_support import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", readme, re.S)
+    assert code is not None
+    exec(compile(code.group(1), "README.md", "exec"), {})
