@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from os import PathLike
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from ._tijd import AMSTERDAM, amsterdamse_datum
 from .calendar import Reden, Werkdagkalender, standaard_kalender
 from .errors import LocalProtocolError, WarmReferralError
 
@@ -63,7 +63,6 @@ __all__ = [
     "wgs_eerste_gesprek_uiterlijk",
 ]
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: The end of a local day: the moment a deadline "on day X" runs out.
 EINDE_DAG = time(23, 59, 59)
 
@@ -326,7 +325,7 @@ def lokale_datum(moment: datetime) -> date:
             f"the timestamp {moment.isoformat()} has no UTC offset; pass an aware datetime "
             "(e.g. with tzinfo=ZoneInfo('Europe/Amsterdam') or timezone.utc)"
         )
-    return moment.astimezone(AMSTERDAM).date()
+    return amsterdamse_datum(moment)
 
 
 def _als_datum(waarde: date, wat: str) -> date:

@@ -28,8 +28,8 @@ from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
+from .._tijd import AMSTERDAM
 from ..models.berichten import (
     Bericht,
     Betaalgedragmelding,
@@ -92,8 +92,6 @@ if TYPE_CHECKING:
     from ..deadlines import Afsprakenprofiel
 
 __all__ = ["Betaalgedrag", "VerkeerdDossier", "Verwijzingsdossier"]
-
-_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class VerkeerdDossier(OngeldigeGebeurtenis):
@@ -321,7 +319,7 @@ class Verwijzingsdossier:
     def incassostop_voorbij_om(self) -> datetime:
         """The first moment collection may resume: midnight after the incassostop's last day."""
         dag = self.incassostop[1] + timedelta(days=1)
-        return datetime.combine(dag, time(0, 0), tzinfo=_AMSTERDAM)
+        return datetime.combine(dag, time(0, 0), tzinfo=AMSTERDAM)
 
     @property
     def contact_te_laat(self) -> bool | None:

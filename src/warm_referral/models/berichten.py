@@ -7,10 +7,10 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Literal, Union
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from .._tijd import amsterdamse_datum
 from .._version import SPEC_VERSIE
 from ._base import Regelfout, WireModel
 from .enums import (
@@ -60,7 +60,6 @@ __all__ = [
     "nieuwe_envelop",
 ]
 
-_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 #: Which legal grounds each kind of referrer may invoke. Consent is open to all; the fixed-charge
 #: partners (BGS art. 2) and the energy and water companies (afsluitregelingen) have a legal ground.
@@ -104,7 +103,7 @@ class Richting(str, Enum):
 
 def lokale_datum(tijdstip: datetime) -> date:
     """The Europe/Amsterdam calendar date of an aware timestamp (dates in the protocol are Dutch)."""
-    return tijdstip.astimezone(_AMSTERDAM).date()
+    return amsterdamse_datum(tijdstip)
 
 
 class Bericht(WireModel):
