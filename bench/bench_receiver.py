@@ -8,9 +8,10 @@ In one run, on one disk (one temporary folder):
 1. raw SQLite: single-row INSERT + COMMIT in a loop, journal_mode=WAL, synchronous=FULL: the
    disk's durable single-commit rate, the ceiling a one-commit-per-request server would have;
 2. the receiver (``warm-referral serve receiver``, development mode, its own process, SQLite file
-   in the same folder) fed distinct valid Verwijzingen by ``--clients`` concurrent
-   httpx.AsyncClient tasks as fast as it answers; only 201s (durable: the receiver answers after
-   its commit) count;
+   in the same folder) fed distinct valid Verwijzingen over ``--clients`` concurrent keep-alive
+   connections as fast as it answers; only 201s (durable: the receiver answers after its commit)
+   count. The load generator is the lean client of ``_http_load`` (httptools on raw asyncio
+   transports): httpx would spend as much CPU per request as the server on this small machine;
 3. an open-loop run at a fixed ``--rate`` requests/s: each request is due at its slot and its
    latency is measured from that slot (so a stalled server cannot hide queueing delay).
 
@@ -31,7 +32,6 @@ import os
 import shutil
 import socket
 import sqlite3
-import ssl
 import statistics
 import subprocess
 import sys
@@ -47,7 +47,8 @@ from pathlib import Path
 if importlib.util.find_spec("sniffio") is None:
     sys.modules["sniffio"] = None  # type: ignore[assignment]
 
-import httpx  # imported after the sniffio entry above
+import httpx  # imported after the sniffio entry above; only for setup, not for the load
+from _http_load import Pool, request_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "spec" / "v1" / "examples" / "verwijzing-water-afsluitregeling.json"
@@ -81,15 +82,17 @@ def raw_sqlite_rate(folder: Path, seconds: float, body: bytes) -> float:
             Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def referrals(n: int) -> list[bytes]:
-    """``n`` distinct valid Verwijzingen from dev-evides: the example with fresh identifiers."""
+def referrals(n: int, host: str = "127.0.0.1") -> list[bytes]:
+    """``n`` POST requests of distinct valid Verwijzingen from dev-evides: the example with fresh
+    identifiers."""
     template = json.loads(EXAMPLE.read_bytes())
     out = []
     for i in range(n):
         template["berichtId"] = str(uuid.uuid4())
         template["conversatieId"] = str(uuid.uuid4())
         template["verwijzingId"] = f"EVD-2026-{i:06d}"
-        out.append(json.dumps(template, ensure_ascii=False).encode())
+        body = json.dumps(template, ensure_ascii=False).encode()
+        out.append(request_bytes("POST", "/v1/berichten", host, CREDITOR, body))
     return out
 
 
@@ -100,12 +103,12 @@ def free_port() -> int:
         return port
 
 
-def start_receiver(folder: Path, port: int) -> subprocess.Popen[bytes]:
+def start_receiver(folder: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "warm_referral", "serve", "receiver",
         "--db", str(folder / "ontvanger.sqlite3"),
         "--host", "127.0.0.1", "--port", str(port),
-        "--bewaking-interval", "3600",
+        "--bewaking-interval", "3600", "--workers", str(workers),
     ]  # fmt: skip
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -127,144 +130,83 @@ async def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float
             await asyncio.sleep(0.1)
 
 
-class Clients:
-    """Keep-alive HTTP clients, one connection each, lent to one request at a time.
-
-    One AsyncClient per connection: httpcore's pool scans all of its connections on every request,
-    which with dozens of connections costs the client more CPU than the server spends.
-    """
-
-    def __init__(self, base: str, timeout: float = 30) -> None:
-        self.base = base
-        self.timeout = timeout
-        # Plain HTTP needs no TLS, but each AsyncClient would build (and load CAs into) its own
-        # SSL context: share one.
-        self.ssl = ssl.create_default_context()
-        self.idle: list[httpx.AsyncClient] = []
-        self.retries = 0
-        self.all: list[httpx.AsyncClient] = []
-
-    def take(self) -> httpx.AsyncClient:
-        if self.idle:
-            return self.idle.pop()
-        client = httpx.AsyncClient(
-            base_url=self.base,
-            timeout=self.timeout,
-            verify=self.ssl,
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-        )
-        self.all.append(client)
-        return client
-
-    async def post(self, body: bytes) -> int | str:
-        """The status code, or the name of the error when no response came.
-
-        A keep-alive connection the server has just closed (uvicorn drops idle ones after 5 s)
-        fails with ReadError or RemoteProtocolError; like any sender, the load generator then
-        sends once more on a new connection, which the berichtId makes safe. Such retries are
-        counted in ``retries``; a retry that fails too counts as that error.
-        """
-        client = self.take()
-        try:
-            for attempt in (1, 2):
-                try:
-                    response = await client.post("/v1/berichten", content=body, headers=CREDITOR)
-                    return response.status_code
-                except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
-                    if attempt == 2:
-                        return type(exc).__name__
-                    self.retries += 1
-                except httpx.TransportError as exc:
-                    return type(exc).__name__
-            raise AssertionError("unreachable")
-        finally:
-            self.idle.append(client)
-
-    async def warm(self, n: int) -> None:
-        clients = [self.take() for _ in range(n)]
-        await asyncio.gather(*(c.get("/v1/openapi.json") for c in clients))
-        self.idle.extend(clients)
-
-    async def close(self) -> None:
-        await asyncio.gather(*(c.aclose() for c in self.all))
-
-
 async def throughput(
-    base: str, bodies: list[bytes], clients: int, max_seconds: float
+    pool: Pool, requests: list[bytes], clients: int, max_seconds: float
 ) -> tuple[int, float, Counter[int | str]]:
-    """Send ``bodies`` with ``clients`` concurrent tasks; (201s, seconds, status counts)."""
+    """Send ``requests`` with ``clients`` concurrent tasks; (201s, seconds, status counts)."""
     statuses: Counter[int | str] = Counter()
-    todo = iter(bodies)
-    pool = Clients(base)
-    await pool.warm(clients)
+    todo = iter(requests)
+    await pool.warm(clients - len(pool.idle))
+    retries_before = pool.retries
     start = time.perf_counter()
     deadline = start + max_seconds
 
     async def worker() -> None:
-        for body in todo:
+        for request in todo:
             if time.perf_counter() > deadline:
                 return
-            statuses[await pool.post(body)] += 1
+            statuses[await pool.send(request)] += 1
 
-    try:
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - start
-    finally:
-        await pool.close()
-    if pool.retries:
-        statuses["retried"] = pool.retries
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    elapsed = time.perf_counter() - start
+    if pool.retries > retries_before:
+        statuses["retried"] = pool.retries - retries_before
     return statuses[201], elapsed, statuses
 
 
 async def open_loop(
-    base: str, bodies: list[bytes], rate: float, timeout: float
+    pool: Pool, requests: list[bytes], rate: float, timeout: float
 ) -> tuple[list[float], Counter[int | str], float]:
     """One request per 1/rate s, each in its own task; latency from its due time, in ms.
 
     Returns the latencies of the 201s, the status counts (a request without an answer within
-    ``timeout`` counts as ReadTimeout) and the seconds until the last answer.
+    ``timeout`` counts as TimeoutError) and the seconds until the last answer.
     """
     latencies: list[float] = []
     statuses: Counter[int | str] = Counter()
-    pool = Clients(base, timeout)
-    # Open connections up front so that connection setup is not counted as the server's latency.
-    await pool.warm(16)
-    # At most this many requests in flight (open connections); later ones wait for a free one,
-    # and that wait counts in their latency, as it is measured from the due time.
-    in_flight = asyncio.Semaphore(512)
+    # Connections are opened up front (the pool keeps those of the throughput run) so that
+    # connection setup is not counted as the server's latency.
+    retries_before = pool.retries
     start = time.perf_counter() + 0.05
 
-    async def one(due: float, body: bytes) -> None:
-        async with in_flight:
-            status = await pool.post(body)
+    async def one(due: float, request: bytes) -> None:
+        try:
+            status = await asyncio.wait_for(pool.send(request), timeout)
+        except asyncio.TimeoutError:
+            status = "TimeoutError"
         statuses[status] += 1
         if status == 201:
             latencies.append((time.perf_counter() - due) * 1000)
 
-    try:
-        tasks = []
-        for i, body in enumerate(bodies):
-            due = start + i / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(due, body)))
-        await asyncio.gather(*tasks)
-        seconds = time.perf_counter() - start
-    finally:
-        await pool.close()
-    if pool.retries:
-        statuses["retried"] = pool.retries
+    tasks = []
+    for i, request in enumerate(requests):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(due, request)))
+    await asyncio.gather(*tasks)
+    seconds = time.perf_counter() - start
+    if pool.retries > retries_before:
+        statuses["retried"] = pool.retries - retries_before
     return latencies, statuses, seconds
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc; NaN elsewhere)."""
+    """User + system CPU time of a process and its live children, the worker processes
+    (Linux /proc; NaN elsewhere)."""
+    total = 0.0
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # the process ended meanwhile
+            if stat.parent.name == str(pid) or fields[1] == str(pid):
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return float("nan")
+    return total if total else float("nan")
 
 
 def load() -> str:
@@ -283,29 +225,32 @@ async def run(args: argparse.Namespace, folder: Path) -> int:
     load_before = load()
     n_latency = int(args.rate * args.latency_seconds)
     bodies = referrals(args.referrals + n_latency)
-    raw_before = raw_sqlite_rate(folder, args.raw_seconds, bodies[0])
+    row = bodies[0].partition(b"\r\n\r\n")[2]  # the raw run stores a message body too
+    raw_before = raw_sqlite_rate(folder, args.raw_seconds, row)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    process = start_receiver(folder, port)
+    process = start_receiver(folder, port, args.workers)
     try:
         await wait_ready(base, process)
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
             klok = await client.put("/v1/testklok", json={"nu": TESTKLOK}, headers=OPERATOR)
             klok.raise_for_status()
-        # A short warm-up (imports, caches, connection pool) that is not counted.
-        await throughput(base, referrals(200), args.clients, 10)
+        pool = Pool("127.0.0.1", port)
+        # A short warm-up (imports, caches, connections) that is not counted.
+        await throughput(pool, referrals(200), args.clients, 10)
         server_cpu, client_cpu = cpu_seconds(process.pid), time.process_time()
         ok, seconds, statuses = await throughput(
-            base, bodies[: args.referrals], args.clients, args.max_seconds
+            pool, bodies[: args.referrals], args.clients, args.max_seconds
         )
         n_sent = sum(n for k, n in statuses.items() if k != "retried")
         server_ms = (cpu_seconds(process.pid) - server_cpu) / n_sent * 1000
         client_ms = (time.process_time() - client_cpu) / n_sent * 1000
-        raw_between = raw_sqlite_rate(folder, args.raw_seconds, bodies[0])
+        raw_between = raw_sqlite_rate(folder, args.raw_seconds, row)
         latencies, lat_statuses, lat_seconds = await open_loop(
-            base, bodies[args.referrals :], args.rate, args.timeout
+            pool, bodies[args.referrals :], args.rate, args.timeout
         )
+        pool.close()
     finally:
         process.terminate()
         try:
@@ -324,7 +269,8 @@ async def run(args: argparse.Namespace, folder: Path) -> int:
     )
     print(
         f"receiver durable referrals/s:         {rate:8.0f}  "
-        f"({ok} x 201 in {seconds:.2f} s, {args.clients} concurrent clients; "
+        f"({ok} x 201 in {seconds:.2f} s, {args.clients} concurrent clients, "
+        f"{args.workers} receiver worker{'s' if args.workers != 1 else ''}; "
         f"statuses {dict(sorted(statuses.items(), key=str))})"
     )
     print(f"  CPU per request: receiver {server_ms:.2f} ms, load generator {client_ms:.2f} ms")
@@ -354,6 +300,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--referrals", type=int, default=3000, help="for the throughput run")
     parser.add_argument("--clients", type=int, default=32, help="concurrent client tasks")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="the receiver's worker processes (default: the number of CPUs)",
+    )
     parser.add_argument("--max-seconds", type=float, default=30, help="cap of the throughput run")
     parser.add_argument("--rate", type=float, default=200, help="open-loop requests/s")
     parser.add_argument("--latency-seconds", type=float, default=10, help="open-loop duration")

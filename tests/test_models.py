@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,19 @@ def test_timestamps_are_emitted_in_utc_with_upper_case_t_and_z(moment: datetime)
     emitted = json.loads(parse_json(json.dumps(document)).to_json())["aangemaaktOp"]
     assert emitted.endswith("Z") and "T" in emitted and "+" not in emitted
     assert datetime.fromisoformat(emitted.replace("Z", "+00:00")) == moment
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30, 23, 59, 59, 999999)
+    ).map(lambda d: d.replace(tzinfo=timezone.utc))
+)
+def test_every_accepted_timestamp_is_emitted_as_rfc_3339_and_read_back(moment: datetime) -> None:
+    """Over the whole accepted range: years before 1000 keep four digits (strftime's %Y did not)."""
+    document = dict(STATUSVERZOEK, aangemaaktOp=moment.isoformat())
+    emitted = json.loads(parse_json(json.dumps(document)).to_json())["aangemaaktOp"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z", emitted), emitted
+    assert parse_json(json.dumps(dict(document, aangemaaktOp=emitted))).aangemaakt_op == moment
 
 
 @pytest.mark.parametrize("value", [312.57, 312, "312.5", "-1.00", "0.00", "1e3", "1000000000.00"])

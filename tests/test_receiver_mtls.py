@@ -2,8 +2,9 @@
 
 A real test CA (trustme) issues the server certificate and, through ``cryptography``, client
 certificates that carry the caller's OIN in the subject serialNumber, as PKIoverheid certificates
-do. The real uvicorn server (with :class:`TlsH11Protocol`) runs in a thread on a free loopback port;
-httpx and plain ``ssl`` sockets are the clients. Nothing is mocked between the socket and the store.
+do. The real uvicorn server runs in a thread on a free loopback port, once with each HTTP protocol
+class (:class:`TlsHttpToolsProtocol`, the default, and :class:`TlsH11Protocol`); httpx and plain
+``ssl`` sockets are the clients. Nothing is mocked between the socket and the store.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from warm_referral_reference.config import Instellingen, Modus
 from warm_referral_reference.server import build_receiver
-from warm_referral_reference.tls import TlsH11Protocol
+from warm_referral_reference.tls import TlsH11Protocol, TlsHttpToolsProtocol
 
 from warm_referral.cli import main
 
@@ -197,8 +198,13 @@ class Server:
     port: int
 
 
-@pytest.fixture(scope="module")
-def server(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@pytest.fixture(
+    scope="module", params=[TlsHttpToolsProtocol, TlsH11Protocol], ids=["httptools", "h11"]
+)
+def server(
+    pki: Pki, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Server]:
+    """The receiver under each HTTP protocol it may run with (the TLS extension is added to both)."""
     folder = tmp_path_factory.mktemp("receiver")
     config = folder / "config.json"
     config.write_text(json.dumps(CONFIG), encoding="utf-8")
@@ -216,7 +222,7 @@ def server(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
     app = build_receiver(instellingen, folder / "ontvanger.sqlite3", bewaking_interval=3600)
     uv_config = uvicorn.Config(
         app,
-        http=TlsH11Protocol,
+        http=request.param,
         ssl_certfile=str(server_pem),
         ssl_ca_certs=str(ca_pem),
         ssl_cert_reqs=ssl.CERT_REQUIRED,

@@ -49,6 +49,13 @@ def register_serve(subparsers: Any) -> None:
         default=60.0,
         help="seconds between deadline monitor runs (default 60)",
     )
+    receiver.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="worker processes sharing the port and the database (default 1; "
+        "the number of CPU cores gives the most throughput)",
+    )
     receiver.set_defaults(handler=_serve_receiver)
     sender = sub.add_parser(
         "sender",
@@ -85,8 +92,16 @@ def _serve_receiver(args: argparse.Namespace) -> int:
         tls_key=args.tls_key,
         tls_ca=args.tls_ca,
         bewaking_interval=args.bewaking_interval,
+        workers=args.workers,
+        config=args.config,
     )
     return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def _serve_sender(args: argparse.Namespace) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
+import os
 import ssl
 import sys
 from collections.abc import AsyncIterator
@@ -18,7 +20,10 @@ from .config import Instellingen, Modus
 from .service import Ontvanger
 from .storage.sqlite import SqliteOpslag
 
-__all__ = ["build_receiver", "serve_receiver"]
+__all__ = ["build_receiver", "receiver_for_worker", "serve_receiver"]
+
+#: How ``serve_receiver`` tells its worker processes what to build (JSON; see receiver_for_worker).
+WORKER_ENV = "WARM_REFERRAL_RECEIVER_WORKER"
 
 
 def build_receiver(
@@ -60,12 +65,30 @@ def serve_receiver(
     tls_key: Path | None = None,
     tls_ca: Path | None = None,
     bewaking_interval: float = 60.0,
+    workers: int = 1,
+    config: Path | None = None,
 ) -> None:
+    """Serve until stopped. With ``workers`` > 1, that many processes share the socket and the
+    database; each rebuilds the settings from ``config`` (the file ``instellingen`` was loaded
+    from, None for the built-in development settings) and ``instellingen.modus``."""
     import uvicorn
 
-    from .tls import TlsH11Protocol
+    from .tls import http_protocol
+    from .workers import REUSE_PORT, run_workers
 
-    app = build_receiver(instellingen, db, bewaking_interval)
+    app: Starlette | str
+    if workers > 1:
+        os.environ[WORKER_ENV] = json.dumps(
+            {
+                "config": None if config is None else str(config),
+                "modus": instellingen.modus.value,
+                "db": str(db),
+                "bewakingInterval": bewaking_interval,
+            }
+        )
+        app = f"{__name__}:receiver_for_worker"
+    else:
+        app = build_receiver(instellingen, db, bewaking_interval)
     tls: dict[str, Any] = {}
     if tls_cert and tls_key:
         tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key)}
@@ -79,10 +102,33 @@ def serve_receiver(
             f"warm-referral receiver: development mode, database {db}, tokens: {tokens}",
             file=sys.stderr,
         )
-    # What is loaded by now (modules, validators, calendars) lives as long as the process: keep it
-    # out of every later garbage collection, whose full passes otherwise take ~0.1 s, a latency
-    # spike for the requests that wait meanwhile. Only here, in the server process, not in
-    # build_receiver (tests build many apps in one process).
+    options: dict[str, Any] = {"http": http_protocol(), "log_level": "warning", **tls}
+    if workers > 1 and REUSE_PORT:
+        code = run_workers(workers, host, port, {"app": app, "factory": True, **options})
+        if code:
+            raise SystemExit(code)
+        return
+    _freeze_startup_objects()
+    uvicorn.run(app, host=host, port=port, workers=workers, factory=workers > 1, **options)
+
+
+def receiver_for_worker() -> Starlette:
+    """The app of one worker process (uvicorn calls this factory in each worker)."""
+    from .config import Instellingen
+
+    opdracht = json.loads(os.environ[WORKER_ENV])
+    modus = Modus(opdracht["modus"])
+    config = opdracht["config"]
+    instellingen = Instellingen.laad(Path(config), modus) if config else Instellingen(modus=modus)
+    app = build_receiver(instellingen, Path(opdracht["db"]), opdracht["bewakingInterval"])
+    _freeze_startup_objects()
+    return app
+
+
+def _freeze_startup_objects() -> None:
+    """What is loaded by now (modules, validators, calendars) lives as long as the process: keep
+    it out of every later garbage collection, whose full passes otherwise take ~0.1 s, a latency
+    spike for the requests that wait meanwhile. Only in server processes, not in build_receiver
+    (tests build many apps in one process)."""
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=host, port=port, http=TlsH11Protocol, log_level="warning", **tls)

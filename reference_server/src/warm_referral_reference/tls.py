@@ -1,7 +1,7 @@
 """Client certificates for the app: the ASGI TLS extension on top of uvicorn.
 
 uvicorn (0.54) does not yet put the TLS connection's details in the ASGI scope (upstream pull
-requests are open). This protocol class does, per connection, following the ASGI TLS extension:
+requests are open). The protocol classes here do, per connection, following the ASGI TLS extension:
 ``scope["extensions"]["tls"]["client_cert_chain"]`` holds the PEM client certificate, plus
 ``client_cert_dict``, the parsed certificate as ``ssl.SSLSocket.getpeercert()`` returns it (the
 same extra key uvicorn's pull request #3043 proposes). Remove this module once uvicorn ships it.
@@ -15,12 +15,21 @@ from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["TlsH11Protocol", "oin_uit_certificaat"]
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - httptools is installed with the reference services
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
+
+__all__ = ["TlsH11Protocol", "TlsHttpToolsProtocol", "http_protocol", "oin_uit_certificaat"]
 
 
-class TlsH11Protocol(H11Protocol):
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+class _TlsScope:
+    """Mixin for a uvicorn HTTP protocol class: wrap its app to add the TLS extension."""
+
+    app: Any
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
         ssl_object = transport.get_extra_info("ssl_object")
         if ssl_object is None:
             return
@@ -43,6 +52,28 @@ class TlsH11Protocol(H11Protocol):
             await inner(scope, receive, send)
 
         self.app = app_met_tls
+
+
+class TlsH11Protocol(_TlsScope, H11Protocol):
+    """h11 (pure Python): always available."""
+
+
+if HttpToolsProtocol is not None:
+
+    class TlsHttpToolsProtocol(_TlsScope, HttpToolsProtocol):
+        """httptools (llhttp, in C): several times faster than h11."""
+
+else:  # pragma: no cover
+    TlsHttpToolsProtocol = TlsH11Protocol  # type: ignore[misc,assignment]
+
+
+def http_protocol() -> str:
+    """The import string of the fastest HTTP/1.1 protocol available, with the TLS extension.
+
+    A string, not the class, so that uvicorn's worker processes can import it themselves.
+    """
+    naam = "TlsHttpToolsProtocol" if HttpToolsProtocol is not None else "TlsH11Protocol"
+    return f"{__name__}:{naam}"
 
 
 def oin_uit_certificaat(scope: Any) -> str | None:

@@ -213,11 +213,10 @@ def _to_utc(value: datetime) -> datetime:
 
 def format_tijdstip(value: datetime) -> str:
     """RFC 3339 in UTC with upper-case T and Z; six fractional digits, only when not zero."""
-    value = value.astimezone(timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:  # always six digits: Python 3.10's fromisoformat reads no other count
-        text += f".{value.microsecond:06d}"
-    return text + "Z"
+    # isoformat, not strftime: glibc's %Y does not pad years before 1000 to four digits. It writes
+    # six fractional digits when there is a fraction, the only count besides three that Python
+    # 3.10's fromisoformat reads.
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
 Tijdstip = Annotated[
