@@ -41,6 +41,8 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Strict-Transport-Security": "max-age=31536000",
 }
+#: The same, as ASGI header pairs, encoded once.
+_SECURITY_HEADER_PAIRS = [(k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()]
 _JSON_TYPES = ("application/json",)
 _XML_TYPES = ("application/xml", "text/xml")
 
@@ -60,9 +62,7 @@ class _Headers:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                for key, value in _SECURITY_HEADERS.items():
-                    if key.lower().encode() not in present:
-                        headers.append((key.lower().encode(), value.encode()))
+                headers += [pair for pair in _SECURITY_HEADER_PAIRS if pair[0] not in present]
                 message = {**message, "headers": headers}
             await send(message)
 

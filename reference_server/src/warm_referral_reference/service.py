@@ -79,10 +79,11 @@ def _geweigerd(exc: Exception) -> Probleem:
 class _Dossier:
     """A rebuilt record with what the service needs beside it."""
 
-    def __init__(self, dossier: Verwijzingsdossier, verwijzing: Verwijzing, index: DossierIndex):
+    def __init__(self, dossier: Verwijzingsdossier, verwijzing: Verwijzing, schuldeiser: str):
         self.dossier = dossier
         self.verwijzing = verwijzing
-        self.index = index
+        self.schuldeiser = schuldeiser
+        """The creditor's participant key: whose postvak gets the messages."""
         self.verzonden: dict[UUID, bytes] = {}
         """The JSON of the messages sent in this request, by berichtId: serialised once."""
 
@@ -208,7 +209,7 @@ class Ontvanger:
             raise _geweigerd(exc) from None
         conv = verwijzing.conversatie_id
         tx.voeg_toe(conv, Gebeurtenisregel(f"verwijzing:{profiel}", canoniek, ontvangen_op))
-        record = _Dossier(dossier, verwijzing, self._index(dossier, wie.sleutel, nu))
+        record = _Dossier(dossier, verwijzing, wie.sleutel)
         uitgaand = self._voer_uit(tx, record, wijziging, nu)
         self._bewaar_index(tx, record, nu)
         self._log(tx, record, "verwijzing ontvangen", wie, trace_id, nu)
@@ -459,7 +460,7 @@ class Ontvanger:
                 dossier.registreer(naar_lokale_actie(actie))
             elif regel.soort == "tik":
                 dossier.tik(regel.tijdstip)
-        return _Dossier(dossier, verwijzing, index)
+        return _Dossier(dossier, verwijzing, index.schuldeiser)
 
     def _voer_uit(
         self, tx: Transactie, record: _Dossier, wijziging: Wijziging, nu: datetime
@@ -490,7 +491,7 @@ class Ontvanger:
         body = bericht.to_json()
         record.verzonden[bericht.bericht_id] = body
         tx.voeg_toe(record.dossier.conversatie_id, Gebeurtenisregel("verstuurd", body, nu))
-        tx.in_postvak(record.index.schuldeiser, bericht.bericht_id, bericht.berichttype, body)
+        tx.in_postvak(record.schuldeiser, bericht.bericht_id, bericht.berichttype, body)
 
     def _index(self, dossier: Verwijzingsdossier, schuldeiser: str, nu: datetime) -> DossierIndex:
         from warm_referral.lifecycle import Tijdfeit
@@ -519,8 +520,7 @@ class Ontvanger:
         )
 
     def _bewaar_index(self, tx: Transactie, record: _Dossier, nu: datetime) -> None:
-        record.index = self._index(record.dossier, record.index.schuldeiser, nu)
-        tx.bewaar_dossier(record.index)
+        tx.bewaar_dossier(self._index(record.dossier, record.schuldeiser, nu))
 
     def _log(
         self,
