@@ -10,8 +10,11 @@ class (:class:`TlsHttpToolsProtocol`, the default, and :class:`TlsH11Protocol`);
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -514,3 +517,49 @@ def test_serve_productie_refuses_an_incomplete_config(
     assert main(argv) == 1
     assert weg in capsys.readouterr().err
     assert not (tmp_path / "db.sqlite3").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_production_with_worker_processes_over_real_tls(pki: Pki, tmp_path: Path) -> None:
+    """``serve receiver --productie --workers 2`` from the command line: every worker requires
+    the client certificate and reads the OIN from it; the configuration reaches each worker."""
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps(CONFIG), encoding="utf-8")
+    server_pem = tmp_path / "server.pem"
+    pki.ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(server_pem))
+    ca_pem = tmp_path / "ca.pem"
+    pki.ca.cert_pem.write_to_path(str(ca_pem))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "warm_referral", "serve", "receiver", "--productie",
+         "--config", str(config), "--db", str(tmp_path / "ontvanger.sqlite3"),
+         "--tls-cert", str(server_pem), "--tls-key", str(server_pem), "--tls-ca", str(ca_pem),
+         "--port", str(port), "--workers", "2"],
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    server = Server(f"https://127.0.0.1:{port}", port)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
+            try:
+                with client(pki, server, EVIDES_OIN) as c:
+                    response = post_verwijzing(c, EVIDES_VERWIJZING)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the receiver did not start"
+                time.sleep(0.2)
+        assert response.status_code == 201, response.text
+        # Several new connections: whichever worker takes each, the OIN decides.
+        for _ in range(6):
+            with client(pki, server, ONBEKEND_OIN) as c:
+                assert_problem(post_verwijzing(c, EVIDES_VERWIJZING), 403, "onbekende-deelnemer")
+            with client(pki, server, EVIDES_OIN) as c:
+                retry = post_verwijzing(c, EVIDES_VERWIJZING)
+                assert (retry.status_code, retry.content) == (201, response.content)
+        _assert_refused(server, pki.context(None))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=40) == 0
