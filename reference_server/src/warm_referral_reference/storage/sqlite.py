@@ -155,16 +155,16 @@ class _SqliteTransactie:
         return [Gebeurtenisregel(r[0], bytes(r[1]), datetime.fromisoformat(r[2])) for r in rows]
 
     def voeg_toe(self, conversatie_id: UUID, regel: Gebeurtenisregel) -> None:
+        # Two statements, not INSERT ... SELECT: reading the table it inserts into, SQLite would
+        # first copy the SELECT's result into a temporary table (half again the cost).
+        conv = str(conversatie_id)
+        (volgnummer,) = self.conn.execute(
+            "SELECT COALESCE(MAX(volgnummer), 0) + 1 FROM gebeurtenissen WHERE conversatie_id = ?",
+            (conv,),
+        ).fetchone()
         self.conn.execute(
-            "INSERT INTO gebeurtenissen SELECT ?, COALESCE(MAX(volgnummer), 0) + 1, ?, ?, ? "
-            "FROM gebeurtenissen WHERE conversatie_id = ?",
-            (
-                str(conversatie_id),
-                regel.soort,
-                regel.inhoud,
-                _ts(regel.tijdstip),
-                str(conversatie_id),
-            ),
+            "INSERT INTO gebeurtenissen VALUES (?, ?, ?, ?, ?)",
+            (conv, volgnummer, regel.soort, regel.inhoud, _ts(regel.tijdstip)),
         )
 
     def dossier(self, conversatie_id: UUID) -> DossierIndex | None:
