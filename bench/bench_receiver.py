@@ -20,6 +20,9 @@ The raw rate is measured just before and just after the throughput run; the rati
 one (the disk's speed varies when other work shares it). CPU time per request of the receiver's
 process and of this load generator are printed too: on a small machine they, not the disk, bound
 the rate.
+
+To see the same receiver on a disk with a slower fsync, preload ``bench/slow_fsync.c`` (its header
+says how); the raw run and the receiver then share the slower "disk".
 """
 
 from __future__ import annotations

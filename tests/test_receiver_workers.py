@@ -223,3 +223,16 @@ def test_sigterm_stops_every_worker_cleanly(tmp_path: Path) -> None:
     assert len(workers) == 3
     assert _stop(started) == 0
     assert all(not Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "²"])
+def test_workers_must_be_a_whole_number_of_at_least_one(
+    value: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from warm_referral.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", "receiver", "--db", str(tmp_path / "db.sqlite3"), "--workers", value])
+    assert caught.value.code == 2
+    assert "--workers" in capsys.readouterr().err
+    assert not (tmp_path / "db.sqlite3").exists()
