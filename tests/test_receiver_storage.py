@@ -94,7 +94,7 @@ def test_a_read_that_changed_meanwhile_makes_the_writer_decide_again(
         nu = tx.klok() or T0
         seen.append(nu)
         if len(seen) == 1:
-            _klok_op(db, later)  # between the snapshot and the writer
+            _klok_op(db, later)  # between the speculative run and the writer
         tx.voeg_toe(conv, Gebeurtenisregel("tik", b"", nu))
         return nu
 
@@ -174,16 +174,14 @@ def test_stores_on_one_file_take_turns_through_the_lock_file(db: Path) -> None:
         try:
             fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # a third process holds the write lock
 
+            conv = uuid.uuid4()
+
+            def werk(tx: Transactie) -> int:
+                tx.voeg_toe(conv, Gebeurtenisregel("tik", b"", T0))
+                return 1
+
             async def both() -> list[int]:
-                conv = uuid.uuid4()
-                tasks = [
-                    asyncio.ensure_future(
-                        s.transactie(
-                            lambda tx: tx.voeg_toe(conv, Gebeurtenisregel("tik", b"", T0)) or 1
-                        )
-                    )
-                    for s in (first, second)
-                ]
+                tasks = [asyncio.ensure_future(s.transactie(werk)) for s in (first, second)]
                 await asyncio.sleep(0.3)
                 assert not any(t.done() for t in tasks)  # both wait for the lock
                 fcntl.flock(held.fileno(), fcntl.LOCK_UN)

@@ -273,16 +273,6 @@ def _index(row: Any) -> DossierIndex:
     )
 
 
-#: What a speculative run assumes each read returns: that nothing is there yet. That is the case for
-#: the common request, a new message in a new conversation, and a wrong guess costs only a rerun.
-_AANNAMES: dict[str, Callable[[], Any]] = {
-    "eerder_antwoord": lambda: None,
-    "gebeurtenissen": list,
-    "dossier": lambda: None,
-    "dossiers": list,
-    "postvak": list,
-    "postvakbericht": lambda: None,
-}
 _WRITES = frozenset(
     {"bewaar_antwoord", "voeg_toe", "bewaar_dossier", "in_postvak", "log", "zet_klok"}
 )
@@ -298,17 +288,18 @@ class _Opname:
     (:meth:`geldig`) before it applies the writes (:meth:`pas_toe`)."""
 
     def __init__(self, klok: datetime | None) -> None:
-        self._klok = klok
+        self.klok_aanname = klok
         self.reads: list[tuple[str, tuple[Any, ...], dict[str, Any], Any]] = []
         self.writes: list[tuple[str, tuple[Any, ...]]] = []
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name == "klok" or name in _AANNAMES:
+        aanname = _AANNAMES.get(name)
+        if aanname is not None:
 
             def read(*args: Any, **kwargs: Any) -> Any:
                 if self.writes:
                     raise _NietTeVoorspellen(name)
-                result = self._klok if name == "klok" else _AANNAMES[name]()
+                result = aanname(self)
                 self.reads.append((name, args, kwargs, result))
                 return result
 
@@ -332,6 +323,19 @@ class _Opname:
         for name, args in self.writes:
             getattr(tx, name)(*args)
 
+
+#: What a speculative run assumes each read returns: that nothing is there yet, and the clock as the
+#: writer last read it. That is the case for the common request, a new message in a new
+#: conversation, and a wrong guess costs only a rerun.
+_AANNAMES: dict[str, Callable[[_Opname], Any]] = {
+    "eerder_antwoord": lambda opname: None,
+    "gebeurtenissen": lambda opname: [],
+    "dossier": lambda opname: None,
+    "dossiers": lambda opname: [],
+    "postvak": lambda opname: [],
+    "postvakbericht": lambda opname: None,
+    "klok": lambda opname: opname.klok_aanname,
+}
 
 #: (the function, its speculative run or None, the caller's loop, the caller's future)
 _Job = tuple[
@@ -419,17 +423,14 @@ class SqliteOpslag:
         except Exception:
             return None
 
-    def _reader(self) -> sqlite3.Connection:
-        try:
-            return self._readers.get_nowait()
-        except queue.Empty:
-            return connect(self.path)
-
     async def lees(self, werk: Callable[[Any], T]) -> T:
         return await asyncio.to_thread(self._read, werk)
 
     def _read(self, werk: Callable[[Any], T]) -> T:
-        conn = self._reader()
+        try:
+            conn = self._readers.get_nowait()
+        except queue.Empty:
+            conn = connect(self.path)
         try:
             conn.execute("BEGIN")
             try:
