@@ -107,6 +107,28 @@ def openapi() -> dict[str, str]:
     return {"spec/v1/openapi.yaml": header + text}
 
 
+def berichtreferentie() -> dict[str, str]:
+    """docs/berichten/: the message reference, from the schemas, the XSD and the Dutch texts."""
+    from warm_referral.schemas import build_schemas
+    from warm_referral.xml._vocabulary import XSD_FILENAME
+
+    xsd_text = xsd()[f"spec/v1/xsd/{XSD_FILENAME}"]
+    return _tool("docs_pages").berichtreferentie(build_schemas(), xsd_text)
+
+
+def api_pagina() -> dict[str, str]:
+    """docs/api.md from the OpenAPI document (needs reference_server installed, as 'openapi')."""
+    import yaml
+
+    document = yaml.safe_load(openapi()["spec/v1/openapi.yaml"])
+    return _tool("docs_pages").api_pagina(document)
+
+
+def downloads_pagina() -> dict[str, str]:
+    """docs/downloads.md: every file of spec/v1/, which the site's build hook serves and zips."""
+    return _tool("docs_pages").downloads_pagina()
+
+
 ARTIFACTS: dict[str, Artifact] = {
     "json-schemas": json_schemas,
     "openapi": openapi,
@@ -114,6 +136,9 @@ ARTIFACTS: dict[str, Artifact] = {
     "xsd": xsd,
     "xml-bindings": xml_bindings,
     "xml-examples": xml_examples,
+    "berichtreferentie": berichtreferentie,
+    "api-pagina": api_pagina,
+    "downloads-pagina": downloads_pagina,
 }
 
 

@@ -71,14 +71,18 @@ def levenscyclus_pagina() -> str:
         "",
         "# Levenscyclus van een warme doorverwijzing",
         "",
-        "The states of one referral and the events that move it, drawn from the one transition table",
-        "in `warm_referral.lifecycle._table`. Both parties keep a record with this table; a creditor's",
-        "copy only reaches the states that a creditor-safe report stands for.",
+        "Deze pagina beschrijft de toestanden van één verwijzing en de gebeurtenissen die haar van",
+        "toestand doen veranderen. Diagram en tabel zijn gegenereerd uit de ene overgangstabel in",
+        "`warm_referral.lifecycle._table`, zodat ze niet van de code kunnen afwijken. Beide partijen",
+        "houden hun dossier bij met deze tabel; het dossier van de schuldeiser bereikt alleen de",
+        "toestanden waarvoor een terugmelding bestaat die een schuldeiser mag ontvangen.",
         "",
-        "The diagram shows the transitions that change the state. Every state also takes the events",
-        "listed in the table below it without changing; *genegeerd* means the event is absorbed (a",
-        "report of what is already known, or a message that crossed a withdrawal). Any other pair is",
-        "refused with `LokaleOngeldigeOvergang` (our side) or `PeerOngeldigeOvergang` (the peer).",
+        "Het diagram toont de overgangen die de toestand veranderen. Elke toestand accepteert daarnaast",
+        "de gebeurtenissen uit de tabel eronder zonder te veranderen; *genegeerd* betekent dat de",
+        "gebeurtenis wordt opgenomen zonder gevolg (een melding van wat al bekend is, of een bericht dat",
+        "een intrekking heeft gekruist). Elk ander paar MOET worden geweigerd: met",
+        "`LokaleOngeldigeOvergang` als de eigen kant de fout maakt, met `PeerOngeldigeOvergang` als de",
+        "andere partij dat doet.",
         "",
         "```mermaid",
         mermaid().rstrip("\n"),
@@ -86,7 +90,7 @@ def levenscyclus_pagina() -> str:
         "",
         "## Alle toegestane gebeurtenissen per toestand",
         "",
-        "| Toestand | Gebeurtenis | Afzender | Gevolg | Bewaking |",
+        "| Toestand | Gebeurtenis | Afzender | Gevolg | Voorwaarde |",
         "|---|---|---|---|---|",
     ]
     for toestand in Toestand:
@@ -101,9 +105,10 @@ def levenscyclus_pagina() -> str:
             )
     uit += [
         "",
-        "## Eindresultaten per bewaking",
+        "## Eindresultaten per voorwaarde",
         "",
-        "A closing (*afsluiten*) carries a DDAS EnumEindresultaat; the guard allows these:",
+        "Bij het afsluiten (*afsluiten*) legt de gemeente een DDAS-eindresultaat",
+        "(EnumEindresultaat) vast; de voorwaarde bepaalt welke resultaten zijn toegestaan:",
         "",
     ]
     for naam, groep in RESULTAATGROEPEN.items():
@@ -112,16 +117,16 @@ def levenscyclus_pagina() -> str:
     niet_opgepakt = "; ".join(r.value for r in DdasEindresultaat if r.value.startswith("Niet "))
     uit += [
         f"- *{Soort.AFSLUITEN_AL_BEKEND.value}*: {DdasEindresultaat.AL_BEKEND.value}",
-        f"- never by closing, but with *{Soort.NIET_OPPAKKEN.value}* or a NietOpgepakt: "
+        f"- nooit bij het afsluiten, wel met *{Soort.NIET_OPPAKKEN.value}* of een NietOpgepakt: "
         + niet_opgepakt,
     ]
     uit += [
         "",
-        "Terminal states: "
+        "Eindtoestanden: "
         + ", ".join(t.value for t in Toestand if t in EINDTOESTANDEN)
-        + ". Local actions are taken only by the "
+        + ". Lokale acties komen alleen voor in het dossier van de "
         + Rol.GEMEENTE.value
-        + "'s record.",
+        + ".",
         "",
     ]
     return "\n".join(uit)
