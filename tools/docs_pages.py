@@ -258,7 +258,9 @@ class Berichtreferentie:
         if s.get("type") == "integer":
             return "geheel getal" + self._grenzen(s.get("minimum"), s.get("maximum"))
         if s.get("type") == "string":
-            soort = "één regel tekst" if s.get("pattern", "").startswith("^[^\\x00-\\x1F") else "tekst"
+            soort = (
+                "één regel tekst" if s.get("pattern", "").startswith("^[^\\x00-\\x1F") else "tekst"
+            )
             if "\\s" in s.get("pattern", "") or s.get("pattern", "").startswith("^(/"):
                 soort = "tekst met patroon"
             return soort + self._grenzen(s.get("minLength"), s.get("maxLength"), " tekens")
@@ -421,7 +423,11 @@ class Berichtreferentie:
                 uit += [f"    {r}" for r in self._regelblok(naam, koppen=False)]
         controles = self._controles(rijen)
         if controles:
-            uit += ["", "Controles op gegevenstypen die JSON Schema en XSD niet kunnen uitdrukken:", ""]
+            uit += [
+                "",
+                "Controles op gegevenstypen die JSON Schema en XSD niet kunnen uitdrukken:",
+                "",
+            ]
             uit += controles
         voorbeelden = self._voorbeelden(berichttype)
         uit += ["", "## Voorbeeld", ""]
@@ -471,14 +477,18 @@ class Berichtreferentie:
                 gezien.add(naam)
                 codes = ", ".join(f"`{c}`" for c in type_.get("codes", []))
                 lijst = ", ".join(f"`{v}`" for v in velden)
-                uit.append(f"- [{type_['naam']}](onderdelen.md#{slug(naam)}) ({lijst}): "
-                           f"{_cel(type_['controle'])} Codes: {codes}.")
+                uit.append(
+                    f"- [{type_['naam']}](onderdelen.md#{slug(naam)}) ({lijst}): "
+                    f"{_cel(type_['controle'])} Codes: {codes}."
+                )
         return uit
 
     def onderdelenpagina(self) -> str:
         uit = [
-            _kop("the models (gedeeld.json, the XSD) and tools/berichtreferentie.nl.yaml",
-                 "berichtreferentie"),
+            _kop(
+                "the models (gedeeld.json, the XSD) and tools/berichtreferentie.nl.yaml",
+                "berichtreferentie",
+            ),
             "# Gedeelde onderdelen",
             "",
             "De objecten, keuzelijsten en gegevenstypen waaruit de berichten zijn opgebouwd. Ze staan "
@@ -490,7 +500,13 @@ class Berichtreferentie:
         for naam, definitie in self.gedeeld.items():
             if "properties" not in definitie:
                 continue
-            uit += ["", f"### {naam} {{#{slug(naam)}}}", "", _cel(self._tekst("objecten", naam)), ""]
+            uit += [
+                "",
+                f"### {naam} {{#{slug(naam)}}}",
+                "",
+                _cel(self._tekst("objecten", naam)),
+                "",
+            ]
             rijen = self._rijen(naam, definitie, self.xsd.typen[naam], "", diepte=0)
             vlak = [r for r in rijen if r.diepte == 0]
             uit += self._tabel(vlak)
@@ -547,9 +563,7 @@ class Berichtreferentie:
         ]
         for naam, klasse in self.berichttypes.items():
             tekst = self._tekst("berichttypen", naam)["omschrijving"]
-            uit.append(
-                f"| [{naam}]({slug(naam)}.md) | {klasse.richting.value} | {_cel(tekst)} |"
-            )
+            uit.append(f"| [{naam}]({slug(naam)}.md) | {klasse.richting.value} | {_cel(tekst)} |")
         uit += [
             "",
             "De objecten, keuzelijsten en gegevenstypen die in meer berichten voorkomen staan bij "
@@ -595,6 +609,21 @@ def berichtreferentie(schemas: Mapping[str, Any], xsd_tekst: str) -> dict[str, s
 def download_bestanden() -> list[Path]:
     """Every file of spec/v1 (relative to it), in a stable order: the site serves each and zips all."""
     return sorted(p.relative_to(SPEC) for p in SPEC.rglob("*") if p.is_file())
+
+
+def spec_zip() -> bytes:
+    """spec/v1 as one zip: entries sorted, timestamps fixed, so equal files give equal bytes."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archief:
+        for relatief in download_bestanden():
+            info = zipfile.ZipInfo(f"v1/{relatief.as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archief.writestr(info, (SPEC / relatief).read_bytes())
+    return buffer.getvalue()
 
 
 _SOORTEN = (

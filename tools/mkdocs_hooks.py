@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
-import io
 import json
 import logging
 import os
@@ -29,7 +28,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +45,7 @@ OPTIONAL_PAGES = frozenset({"eisen.md", "conformance.md", "monitoring.md", "adre
 #: Mermaid 11 is the major version Material 9 initialises; pinned with the npm tarball's integrity
 #: and the sha256 of the one file we take from it.
 MERMAID_VERSION = "11.17.2"
-MERMAID_INTEGRITY = (
-    "sha512-V6K3C8EBdEsPFZXSKMJe6ppQOENxuHARr9GvHX4hh47lAbhMRD9qf4oEK7LoaRQxULMa80/qt5gHO73aCleBBg=="
-)
+MERMAID_INTEGRITY = "sha512-V6K3C8EBdEsPFZXSKMJe6ppQOENxuHARr9GvHX4hh47lAbhMRD9qf4oEK7LoaRQxULMa80/qt5gHO73aCleBBg=="
 MERMAID_SHA256 = "581ed7d74bd9048d0e3a91363927d72ef22942d7722546b27f7cc29e35390eb8"
 MERMAID_URI = "assets/javascripts/mermaid.min.js"
 #: Where the vendored file is kept between builds (git-ignored).
@@ -120,9 +116,9 @@ def _haal_mermaid() -> bytes:
             raise PluginError(f"npm pack mermaid@{MERMAID_VERSION} failed: {proces.stderr.strip()}")
         info = json.loads(proces.stdout)[0]
         tarball = Path(tmp) / info["filename"]
-        integriteit = "sha512-" + base64.b64encode(
-            hashlib.sha512(tarball.read_bytes()).digest()
-        ).decode()
+        integriteit = (
+            "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+        )
         if integriteit != MERMAID_INTEGRITY:
             raise PluginError(
                 f"mermaid@{MERMAID_VERSION} from npm has integrity {integriteit}, pinned "
@@ -161,18 +157,6 @@ def mermaid_js() -> bytes:
 # --- downloads ---------------------------------------------------------------------------------
 
 
-def spec_zip(bestanden: list[Path], spec: Path) -> bytes:
-    """spec/v1 as one zip: entries sorted, timestamps fixed, so equal input gives equal bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archief:
-        for relatief in bestanden:
-            info = zipfile.ZipInfo(f"v1/{relatief.as_posix()}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archief.writestr(info, (spec / relatief).read_bytes())
-    return buffer.getvalue()
-
-
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, MERMAID_URI, content=mermaid_js()))
     pages = _docs_pages()
@@ -185,5 +169,5 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 abs_src_path=str(pages.SPEC / relatief),
             )
         )
-    files.append(File.generated(config, pages.ZIP_URI, content=spec_zip(bestanden, pages.SPEC)))
+    files.append(File.generated(config, pages.ZIP_URI, content=pages.spec_zip()))
     return files
