@@ -179,3 +179,32 @@ def test_absent_optional_pages_leave_the_nav_and_others_stay(tmp_path: Path) -> 
         {"Specificatie": [{"Eisen": "eisen.md"}]},
         {"Typo": "bestaat-niet.md"},
     ]
+
+
+def test_the_privacy_page_names_every_personal_data_field() -> None:
+    """A new field about the help-seeker must get its row (purpose, ground, who sees it)."""
+    from warm_referral.models import onderdelen
+
+    page = (ROOT / "docs" / "privacy.md").read_text(encoding="utf-8")
+    for model, parent in (
+        (onderdelen.Hulpvrager, "hulpvrager"),
+        (onderdelen.Achterstand, "achterstand"),
+        (onderdelen.Crisis, "crisis"),
+        (onderdelen.Contactpersoon, "contactpersoon"),
+    ):
+        for name, field in model.model_fields.items():
+            wire = field.alias or name
+            forms = (f"`{wire}`", f".{wire}`", f".{wire}.*`", f"`{parent}.*`")
+            assert any(form in page for form in forms), f"{model.__name__}.{wire}"
+    for wire in ("toestemming.*", "adres.*", "crisissignaal", "regulierBetaald", "toelichting"):
+        assert wire in page, wire
+
+
+def test_docstring_doctests_become_code_blocks() -> None:
+    pytest.importorskip("griffe", reason="griffe comes with mkdocstrings (docs dependency group)")
+    tool = _tool("griffe_docstrings")
+    text = "Counts.\n\n>>> f(1)\n2\n\nSee :func:`f` and :meth:`~A.b`.\n\n```\n>>> kept\n```"
+    fenced = tool.fence_doctests(text)
+    assert fenced.split("\n")[2:6] == ["```pycon", ">>> f(1)", "2", "```"]
+    assert "```\n>>> kept\n```" in fenced
+    assert tool._ROL.sub(r"`\1`", "See :func:`f` and :meth:`~A.b`.") == "See `f` and `A.b`."

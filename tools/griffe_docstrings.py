@@ -1,12 +1,14 @@
-"""Griffe extension for the site's API reference: doctest blocks in docstrings become code blocks.
+"""Griffe extension for the site's API reference: our docstrings' reST habits, in Markdown.
 
 Our docstrings show behaviour as bare doctests (``>>>`` lines, run by pytest's doctest-modules).
 Markdown does not know them, so mkdocstrings would render them as prose, and an output line such as
-``['...']`` would even read as a link. This wraps each doctest block in a ``pycon`` fence.
+``['...']`` would even read as a link: each doctest block gets a ``pycon`` fence. Sphinx roles such
+as ``:func:`naam``` become plain code.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import griffe
@@ -32,7 +34,14 @@ def fence_doctests(text: str) -> str:
     return "\n".join(uit)
 
 
-class DoctestFences(griffe.Extension):
+_ROL = re.compile(r":(?:func|meth|class|mod|attr|data|exc|obj):`~?([^`]+)`")
+
+
+class DocstringMarkdown(griffe.Extension):
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
-        if obj.docstring is not None and ">>>" in obj.docstring.value:
-            obj.docstring.value = fence_doctests(obj.docstring.value)
+        if obj.docstring is None:
+            return
+        tekst = _ROL.sub(r"`\1`", obj.docstring.value)
+        if ">>>" in tekst:
+            tekst = fence_doctests(tekst)
+        obj.docstring.value = tekst
