@@ -498,7 +498,7 @@ def historie_uit_verloop(v: Verloop) -> Verwijzingshistorie:
         soort_verwijzer=v.schuldeiser.soort,
         grondslag=v.grondslag,
         crisis=v.crisis,
-        verwijsdatum=amsterdamse_datum(v.verwezen_op),
+        verwijsdatum=v.verwezen_op.date(),  # already in Europe/Amsterdam
         ontvangen_op=ontvangen_op,
         contactdeadline=deadline,
         toestand=toestand,
