@@ -157,7 +157,12 @@ def tel_levering(levering: Mapping[str, Any]) -> dict[str, Signaaltelling]:
         }
         in_zaak: set[str] = set()
         for zaak in deel.get("vroegsignaalzaken", []):
-            ids = [v["ID"] for v in zaak["vroegsignalen"] if v["ID"] in signalen]
+            # A signal counts once, in the first case that refers to it.
+            ids = [
+                v["ID"]
+                for v in zaak["vroegsignalen"]
+                if v["ID"] in signalen and v["ID"] not in in_zaak
+            ]
             if not ids or "datumOpgepakt" not in zaak:
                 continue
             in_zaak.update(ids)
