@@ -351,7 +351,7 @@ class _Pagina:
                 f"<tr><td>{_e(gemeente)}</td><td class=getal>{_getal(v.teller if v else None)}</td>"
                 f"<td class=getal>{_pct(b.aandeel if b else None)}</td>"
                 f"<td class=getal>{_pct(t.aandeel if t else None)}</td>"
-                f"<td class=getal>{_getal(w.mediaan if w else None)}</td></tr>"
+                f'<td class="getal dagen">{_getal(w.mediaan if w else None)}</td></tr>'
             )
         return (
             f"<section><h2>Per gemeente, {_e(self.kwartaal)}</h2><table><thead><tr>"
@@ -404,7 +404,7 @@ h1 {{ font-size: 1.6rem; }} h2 {{ font-size: 1.2rem; margin-top: 2rem; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 0.9rem; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left;
   vertical-align: top; }}
-td.getal {{ text-align: right; white-space: nowrap; }}
+td.getal, td.dagen {{ text-align: right; white-space: nowrap; }}
 figure {{ margin: 0; }} figure svg {{ width: 100%; height: auto; }}
 figcaption {{ font-size: 0.85rem; color: #555; }}
 </style>
