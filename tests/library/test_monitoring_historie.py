@@ -176,3 +176,16 @@ def test_the_generator_makes_the_pilot_region() -> None:
     assert all(kal.is_werkdag(h.verwijsdatum) for h in historien)
     assert any(not h.contactpogingen for h in historien)
     assert any(h.contact_gestaakt for h in historien)
+
+
+def test_monitoring_loads_no_plotting_or_schema_library() -> None:
+    import subprocess
+    import sys
+
+    code = "import warm_referral.monitoring, sys; print('\\n'.join(sys.modules))"
+    geladen = set(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+        .stdout.split()
+    )
+    for zwaar in ("matplotlib", "numpy", "jsonschema", "starlette", "lxml"):
+        assert zwaar not in geladen, zwaar

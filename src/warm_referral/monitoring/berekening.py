@@ -189,10 +189,10 @@ def bereken(
     laatste: date | None = None
     for h in historien:
         k = kenmerken(h, kal, peildatum)
-        d = h.verwijsdatum
-        sleutel = (
-            d.year,
-            d.month,
+        datum = h.verwijsdatum
+        sleutel: _Cel = (
+            datum.year,
+            datum.month,
             h.gemeentecode,
             h.organisatie or "",
             h.soort_verwijzer.value,
@@ -207,10 +207,10 @@ def bereken(
             if duur is not None:
                 acc.duren[i][duur] += 1
         aantal += 1
-        if eerste is None or d < eerste:
-            eerste = d
-        if laatste is None or d > laatste:
-            laatste = d
+        if eerste is None or datum < eerste:
+            eerste = datum
+        if laatste is None or datum > laatste:
+            laatste = datum
 
     groepen: dict[tuple[str, str, str, str], Accumulator] = {}
     for sleutel, acc in cellen.items():
@@ -218,7 +218,7 @@ def bereken(
         for soort in periodesoorten:
             periode = periode_van(jaar, maand, soort)
             for dimensie in dimensies:
-                groep = "" if dimensie == "totaal" else sleutel[_DIMENSIE_INDEX[dimensie] + 1]
+                groep = "" if dimensie == "totaal" else str(sleutel[_DIMENSIE_INDEX[dimensie] + 1])
                 doel = groepen.get((soort, periode, dimensie, groep))
                 if doel is None:
                     doel = groepen[(soort, periode, dimensie, groep)] = Accumulator()

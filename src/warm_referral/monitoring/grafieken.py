@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = ["staafdiagram", "trechter", "trend", "verdeling", "vergelijking"]
@@ -90,7 +90,7 @@ def verdeling(
 def trend(
     maanden: Sequence[str],
     aantallen: Sequence[int | None],
-    aandelen: dict[str, Sequence[float | None]],
+    aandelen: Mapping[str, Sequence[float | None]],
     naam: str = "trend",
 ) -> str:
     """Referrals per month (bars) with shares per month (lines, right axis)."""
@@ -128,7 +128,7 @@ def trend(
 
 def staafdiagram(
     groepen: Sequence[str],
-    reeksen: dict[str, Sequence[float | None]],
+    reeksen: Mapping[str, Sequence[float | None]],
     *,
     ylabel: str = "procent",
     naam: str = "staafdiagram",
@@ -163,7 +163,7 @@ def staafdiagram(
 
 def vergelijking(
     indicatoren: Sequence[str],
-    reeksen: dict[str, Sequence[float | None]],
+    reeksen: Mapping[str, Sequence[float | None]],
     naam: str = "vergelijking",
 ) -> str:
     """The national indicators side by side: warm referrals, baseline, national figures."""

@@ -133,7 +133,7 @@ class Verwijzingshistorie(WireModel):
         "creditor's pseudonymous reference.",
     )
 
-    formaat: Literal["verwijzingshistorie/1"] = HISTORIE_FORMAAT
+    formaat: Literal["verwijzingshistorie/1"] = "verwijzingshistorie/1"
     verwijzing_id: Referentie
     gemeentecode: Gemeentecode
     """The municipality the referral was addressed to (CBS code)."""
