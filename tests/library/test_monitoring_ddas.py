@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from warm_referral.models import SoortVerwijzer
 from warm_referral.monitoring.ddas_export import SIGNAALPARTNER, ddas_levering
 from warm_referral.monitoring.synthetisch import synthetische_basislijn, synthetische_historien
 from warm_referral.monitoring.vergelijking import (
@@ -19,7 +20,6 @@ from warm_referral.monitoring.vergelijking import (
     tel_historien,
     tel_levering,
 )
-from warm_referral.models import SoortVerwijzer
 
 ROOT = Path(__file__).resolve().parents[2]
 DDAS = ROOT.parent / "shared/external/ddas-vroegsignalering"

@@ -184,8 +184,9 @@ def test_monitoring_loads_no_plotting_or_schema_library() -> None:
 
     code = "import warm_referral.monitoring, sys; print('\\n'.join(sys.modules))"
     geladen = set(
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-        .stdout.split()
+        subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        ).stdout.split()
     )
     for zwaar in ("matplotlib", "numpy", "jsonschema", "starlette", "lxml"):
         assert zwaar not in geladen, zwaar
