@@ -25,6 +25,18 @@ def json_schemas() -> dict[str, str]:
     return {f"spec/v1/schemas/{name}": dump_schema(s) for name, s in build_schemas().items()}
 
 
+def monitoring() -> dict[str, str]:
+    """The JSON Schema of the monitoring history (JSON Lines) and the docs page's generated parts."""
+    from warm_referral.monitoring.docs import monitoring_pagina
+    from warm_referral.monitoring.historie import historie_schema
+    from warm_referral.schemas import dump_schema
+
+    return {
+        "spec/v1/monitoring/verwijzingshistorie.json": dump_schema(historie_schema()),
+        "docs/monitoring.md": monitoring_pagina(),
+    }
+
+
 def levenscyclus() -> dict[str, str]:
     from warm_referral.lifecycle.diagram import PAGINA, levenscyclus_pagina
 
@@ -133,6 +145,7 @@ ARTIFACTS: dict[str, Artifact] = {
     "json-schemas": json_schemas,
     "openapi": openapi,
     "levenscyclus": levenscyclus,
+    "monitoring": monitoring,
     "xsd": xsd,
     "xml-bindings": xml_bindings,
     "xml-examples": xml_examples,
