@@ -57,7 +57,7 @@ def test_given_identifiers_and_parties_are_used(conversatie_id: object, verwijzi
 def test_naive_moment_is_refused() -> None:
     oud = parse_json(EXAMPLES[0].read_bytes())
     with pytest.raises(HerdateerFout, match="no UTC offset"):
-        herdateer(oud, datetime(2030, 1, 2))  # noqa: DTZ001
+        herdateer(oud, datetime(2030, 1, 2))
     with pytest.raises(HerdateerFout, match="Partij"):
         herdateer(oud, afzender="Evides")
 

@@ -96,13 +96,17 @@ def herdateer(
         if partij is not None and not isinstance(partij, Partij):
             raise HerdateerFout(f"{naam} must be a Partij, got {type(partij).__name__}")
     data: dict[str, Any] = bericht.model_dump(mode="python", by_alias=False, exclude_none=True)
-    anker: datetime = bericht.verwezen_op if isinstance(bericht, Verwijzing) else bericht.aangemaakt_op
+    anker: datetime = (
+        bericht.verwezen_op if isinstance(bericht, Verwijzing) else bericht.aangemaakt_op
+    )
     delta = moment - bericht.aangemaakt_op
     try:
         dagen = timedelta(days=(amsterdamse_datum(anker + delta) - amsterdamse_datum(anker)).days)
         data = _verschuif(data, delta, dagen)
     except OverflowError:
-        raise HerdateerFout(f"cannot move {type(bericht).__name__} to {moment.isoformat()}") from None
+        raise HerdateerFout(
+            f"cannot move {type(bericht).__name__} to {moment.isoformat()}"
+        ) from None
     data["bericht_id"] = uuid4()
     data["conversatie_id"] = conversatie_id if conversatie_id is not None else uuid4()
     if verwijzing_id is not None:
