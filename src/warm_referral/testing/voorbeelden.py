@@ -6,7 +6,8 @@ referral in the same conversation, so an example cannot simply be posted twice, 
 :func:`herdateer` moves every timestamp of a message by the same amount so that it is created
 (``aangemaaktOp``) at ``nu``, moves every date by the matching number of Dutch calendar days (so the incassostop still
 starts on the verwijsdatum and lasts as long), gives it a fresh berichtId and conversatieId (and a
-Verwijzing a fresh verwijzingId), and can re-address it. A birth date stays what it was.
+Verwijzing a fresh verwijzingId), and can re-address it. A birth date stays what it was, unless it
+would then lie after the message's new date (a message moved back in time): then it moves too.
 
 This module needs nothing beyond the library (no hypothesis), so tools and the CLI can use it.
 
@@ -107,6 +108,9 @@ def herdateer(
         raise HerdateerFout(
             f"cannot move {type(bericht).__name__} to {moment.isoformat()}"
         ) from None
+    geboren = data.get("hulpvrager", {}).get("geboortedatum")
+    if geboren is not None and geboren >= amsterdamse_datum(moment):
+        data["hulpvrager"]["geboortedatum"] = geboren + dagen
     data["bericht_id"] = uuid4()
     data["conversatie_id"] = conversatie_id if conversatie_id is not None else uuid4()
     if verwijzing_id is not None:
