@@ -30,10 +30,12 @@ _XXE = (
 def _proeven(ctx: Controlecontext) -> list[tuple[str, str, Callable[[], httpx.Response]]]:
     geldig = ctx.verwijzing().to_json()
     client = ctx.schuldeiser
+    # Each probe on its own connection: a server may rightly close one after hostile input.
+    sluit = {"Connection": "close"}
 
     def post(inhoud: bytes, mediatype: str = "application/json") -> Callable[[], httpx.Response]:
         return lambda: client.post(
-            "/berichten", inhoud=inhoud, content_type=mediatype, controleer=False
+            "/berichten", inhoud=inhoud, content_type=mediatype, controleer=False, headers=sluit
         )
 
     return [
@@ -62,7 +64,7 @@ def _proeven(ctx: Controlecontext) -> list[tuple[str, str, Callable[[], httpx.Re
         (
             "WD-ROB-01",
             "geen Content-Type",
-            lambda: client.post("/berichten", inhoud=geldig, controleer=False),
+            lambda: client.post("/berichten", inhoud=geldig, controleer=False, headers=sluit),
         ),
         (
             "WD-ROB-03",
@@ -79,12 +81,14 @@ def _proeven(ctx: Controlecontext) -> list[tuple[str, str, Callable[[], httpx.Re
         (
             "WD-ROB-04",
             "een negatieve queryparameter",
-            lambda: client.get("/postvak", params={"na": "-1"}, controleer=False),
+            lambda: client.get("/postvak", params={"na": "-1"}, controleer=False, headers=sluit),
         ),
         (
             "WD-ROB-04",
             "een queryparameter met 5000 cijfers",
-            lambda: client.get("/postvak", params={"na": "9" * 5000}, controleer=False),
+            lambda: client.get(
+                "/postvak", params={"na": "9" * 5000}, controleer=False, headers=sluit
+            ),
         ),
     ]
 
