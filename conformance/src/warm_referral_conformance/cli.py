@@ -101,6 +101,18 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="how long each scenario waits for the sender (default 60)",
     )
+    dubbel.add_argument(
+        "--vertraging",
+        type=float,
+        default=35.0,
+        metavar="SECONDS",
+        help="how long the time-out fault holds an answer back; more than the sender's time-out (default 35)",
+    )
+    dubbel.add_argument(
+        "--opdracht-commando",
+        metavar="CMD",
+        help="a command started per scenario (env WD_SCENARIO, WD_OPDRACHT, WD_URL) that makes the sender act",
+    )
     keuze = run.add_argument_group("what to run and report")
     keuze.add_argument(
         "--alleen",
