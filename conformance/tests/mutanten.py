@@ -171,12 +171,17 @@ _IDENTITEIT = {
 def _afzender_niet_gecontroleerd(staat: Staat, verzoek: Verzoek) -> Verzoek:
     document = _json(verzoek.body) if verzoek.pad == "/berichten" else None
     identiteit = _IDENTITEIT.get(_token(verzoek))
-    if isinstance(document, dict) and identiteit and isinstance(document.get("afzender"), dict):
-        if document["afzender"].get("kvkNummer") not in (None, identiteit["kvkNummer"]) or (
-            document["afzender"].get("oin") not in (None, identiteit["oin"])
-        ):
-            document["afzender"] = identiteit
-            verzoek.body = json.dumps(document).encode()
+    afzender = document.get("afzender") if isinstance(document, dict) else None
+    if (
+        identiteit
+        and isinstance(afzender, dict)
+        and (
+            afzender.get("kvkNummer") not in (None, identiteit["kvkNummer"])
+            or afzender.get("oin") not in (None, identiteit["oin"])
+        )
+    ):
+        document["afzender"] = identiteit  # type: ignore[index]
+        verzoek.body = json.dumps(document).encode()
     return verzoek
 
 

@@ -151,16 +151,16 @@ def eisstatussen(
             genoemd.setdefault(eis, []).append(controle.naam)
     per_naam = {r.controle: r for r in resultaten}
     uit: list[Eisresultaat] = []
-    for eis in cat.values():
-        if not eis.rol.bindt(rol):
+    for item in cat.values():
+        if not item.rol.bindt(rol):
             continue
-        namen = list(genoemd.get(eis.id, []))
+        namen = list(genoemd.get(item.id, []))
         gedraaid = [
             per_naam[n]
             for n in namen
             if n in per_naam and per_naam[n].status in (Status.GESLAAGD, Status.GEFAALD)
         ]
-        if rol is Rol.ONTVANGER and eis.id in AUTOMATISCH:
+        if rol is Rol.ONTVANGER and item.id in AUTOMATISCH:
             extra = [
                 r
                 for r in resultaten
@@ -168,22 +168,22 @@ def eisstatussen(
             ]
             gedraaid += extra
             namen += [r.controle for r in extra if r.controle not in namen]
-        aantal = sum(1 for r in gedraaid for a in r.afwijkingen if a.eis == eis.id)
+        aantal = sum(1 for r in gedraaid for a in r.afwijkingen if a.eis == item.id)
         resultaat = Eisresultaat(
-            eis.id, eis.niveau.value, eis.tekst, Status.NIET_UITGEVOERD, namen, aantal
+            item.id, item.niveau.value, item.tekst, Status.NIET_UITGEVOERD, namen, aantal
         )
-        if not selectie.gekozen(eis.id):
-            resultaat.reden = selectie.reden_niet(eis.id)
-        elif not eis.toetsbaar:
+        if not selectie.gekozen(item.id):
+            resultaat.reden = selectie.reden_niet(item.id)
+        elif not item.toetsbaar:
             resultaat.reden = (
-                f"niet toetsbaar: {' '.join((eis.niet_toetsbaar_omdat or '').split())}"
+                f"niet toetsbaar: {' '.join((item.niet_toetsbaar_omdat or '').split())}"
             )
         elif not gedraaid:
             redenen = sorted({per_naam[n].reden or "" for n in namen if n in per_naam} - {""})
             resultaat.reden = "; ".join(redenen) or "geen controle noemt deze eis"
         else:
             resultaat.status = Status.GEFAALD if aantal else Status.GESLAAGD
-        vrijstelling = vrijstellingen.get(eis.id)
+        vrijstelling = vrijstellingen.get(item.id)
         if vrijstelling is not None:
             if not vrijstelling.geldig(vandaag):
                 resultaat.status = Status.GEFAALD

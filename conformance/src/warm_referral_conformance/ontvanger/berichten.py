@@ -268,8 +268,8 @@ def _geldige_voorbeelden(ctx: Controlecontext, *, xml: bool) -> None:
         return
     verwijzing, bevestiging = laatste
     for naam, status in _VERVOLG.items():
-        bericht = _vervolg(ctx, naam, verwijzing, bevestiging)
-        antwoord = ctx.stuur(ctx.schuldeiser, bericht, xml=xml)
+        vervolg = _vervolg(ctx, naam, verwijzing, bevestiging)
+        antwoord = ctx.stuur(ctx.schuldeiser, vervolg, xml=xml)
         if antwoord.status_code != status:
             ctx.afwijking(
                 eis,

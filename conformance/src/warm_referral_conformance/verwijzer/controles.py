@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime, timezone
+from itertools import pairwise
 
 from warm_referral.deadlines import incassostop
 from warm_referral.identifiers import bsn as _bsn
@@ -108,7 +109,7 @@ def herhaling_na_storing(ctx: Verwijzercontext) -> None:
     if not per_bericht:
         ctx.afwijking("WD-VERZ-01", "er kwam geen bericht")
         return
-    bid, pogingen = max(per_bericht.items(), key=lambda kv: len(kv[1]))
+    pogingen = max(per_bericht.values(), key=len)
     ctx.controleer(
         len(pogingen) >= len(reeks) + 1,
         "WD-VERZ-01",
@@ -152,7 +153,7 @@ def backoff(ctx: Verwijzercontext) -> None:
     vroeg = laat = 0.0
     for pogingen in per_bericht.values():
         tijden = [p.tijd for p in pogingen[:5]]
-        tussen = [b - a for a, b in zip(tijden, tijden[1:])]
+        tussen = [b - a for a, b in pairwise(tijden)]
         vroeg += tussen[0] + tussen[1]
         laat += tussen[2] + tussen[3]
     ctx.controleer(
@@ -186,7 +187,7 @@ def definitieve_weigering(ctx: Verwijzercontext) -> None:
         return
     ctx.wacht_tot(lambda: False, ctx.observatie)
     per_bericht = _per_bericht(ctx.nieuwe_pogingen())
-    for bid, status in zip(volgorde[:2], ("400", "409")):
+    for bid, status in zip(volgorde[:2], ("400", "409"), strict=True):
         pogingen = per_bericht.get(bid, [])
         ctx.controleer(
             len(pogingen) == 1,
