@@ -74,7 +74,7 @@ class Mutant:
 def _json(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -153,6 +153,11 @@ def _geen_openapi(staat: Staat, verzoek: Verzoek) -> Verzoek | Antwoord:
                 "content-type": "application/problem+json",
                 "api-version": "1.0.0",
                 "cache-control": "no-store",
+                "x-content-type-options": "nosniff",
+                "x-frame-options": "DENY",
+                "content-security-policy": "frame-ancestors 'none'",
+                "referrer-policy": "no-referrer",
+                "strict-transport-security": "max-age=31536000",
             },
             body.encode(),
         )
