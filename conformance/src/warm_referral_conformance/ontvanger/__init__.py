@@ -1,0 +1,13 @@
+"""Checks of role ontvanger: the municipality's receiver, driven over its HTTP API.
+
+Importing this package registers every check (see :mod:`..register`)."""
+
+from . import (  # noqa: F401
+    api_regels,
+    berichten,
+    bevestiging,
+    envelop,
+    termijnen,
+    terugmelding,
+    vijandig,
+)

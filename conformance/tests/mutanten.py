@@ -1,0 +1,465 @@
+"""Mutants of the reference receiver, each with ONE rule broken, to prove that the kit notices.
+
+Two kinds, both on stable surfaces only (the reference's internals are being restructured):
+
+- *lancering*: the receiver started with one public library function patched
+  (mutanten_lancering.py): the deadline arithmetic;
+- *proxy*: an HTTP proxy in front of the real receiver that breaks one rule in the traffic:
+  idempotency, tenancy, the feedback limits, hostile input, the NL API Design Rules.
+
+Each mutant names the requirement it breaks; the kit must fail the run and name that id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import uvicorn
+from referentie import vrije_poort, wacht_op
+
+from warm_referral.identifiers import bsn as _bsn
+
+Kop = dict[str, str]
+
+
+@dataclass
+class Verzoek:
+    methode: str
+    pad: str
+    """The path below the base URL, e.g. /berichten."""
+    headers: Kop
+    body: bytes
+
+
+@dataclass
+class Antwoord:
+    status: int
+    headers: Kop
+    body: bytes
+
+
+@dataclass
+class Staat:
+    """What a proxy mutant remembers between requests."""
+
+    gezien: dict[str, Any] = field(default_factory=dict)
+    client: httpx.AsyncClient | None = None
+    achter: str = ""
+
+
+VerzoekMutatie = Callable[[Staat, Verzoek], "Verzoek | Antwoord"]
+AntwoordMutatie = Callable[[Staat, Verzoek, Antwoord], "Antwoord"]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    naam: str
+    eis: str
+    """The requirement the mutant breaks: the kit must report it failed."""
+    omschrijving: str
+    lancering: str | None = None
+    verzoek: VerzoekMutatie | None = None
+    antwoord: AntwoordMutatie | None = None
+    asynchroon_antwoord: Callable[[Staat, Verzoek, Antwoord], Any] | None = None
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _token(verzoek: Verzoek) -> str:
+    return verzoek.headers.get("authorization", "").partition(" ")[2]
+
+
+# --- request mutations -------------------------------------------------------------------------------
+
+
+def _zelfde_id_andere_inhoud(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _json(verzoek.body) if verzoek.pad == "/berichten" else None
+    if isinstance(document, dict) and "berichtId" in document:
+        eerder = staat.gezien.setdefault(document["berichtId"], verzoek.body)
+        verzoek.body = eerder  # a replayed id gets the first body's answer, whatever was sent
+    return verzoek
+
+
+def _conversatie_hergebruik(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _json(verzoek.body) if verzoek.pad == "/berichten" else None
+    if isinstance(document, dict) and document.get("berichttype") == "Verwijzing":
+        ids = staat.gezien.setdefault("berichten", {})
+        convs = staat.gezien.setdefault("conversaties", set())
+        bid, conv = document.get("berichtId"), document.get("conversatieId")
+        if bid in ids:
+            verzoek.body = ids[bid]
+        else:
+            if conv in convs:
+                document["conversatieId"] = str(uuid.uuid4())
+                verzoek.body = json.dumps(document).encode()
+            ids[bid] = verzoek.body
+            convs.add(conv)
+    return verzoek
+
+
+def _andere_schuldeiser(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    if (
+        verzoek.methode == "GET"
+        and verzoek.pad.startswith("/verwijzingen/")
+        and _token(verzoek) == "dev-woongoed"
+    ):
+        verzoek.headers["authorization"] = "Bearer dev-evides"
+    return verzoek
+
+
+def _groot_geeft_500(staat: Staat, verzoek: Verzoek) -> Verzoek | Antwoord:
+    if verzoek.pad == "/berichten" and len(verzoek.body) > 200_000:
+        return Antwoord(500, {"content-type": "text/plain"}, b"Internal Server Error")
+    return verzoek
+
+
+def _ongeldig_bsn_weg(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _json(verzoek.body) if verzoek.pad == "/berichten" else None
+    if isinstance(document, dict) and isinstance(document.get("hulpvrager"), dict):
+        waarde = document["hulpvrager"].get("bsn")
+        if isinstance(waarde, str) and not _bsn.is_valid(waarde):
+            del document["hulpvrager"]["bsn"]
+            verzoek.body = json.dumps(document).encode()
+    return verzoek
+
+
+def _geen_openapi(staat: Staat, verzoek: Verzoek) -> Verzoek | Antwoord:
+    if verzoek.pad == "/openapi.json":
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Niet gevonden",
+                "status": 404,
+                "detail": "weg",
+                "fouten": [],
+            }
+        )
+        return Antwoord(
+            404,
+            {
+                "content-type": "application/problem+json",
+                "api-version": "1.0.0",
+                "cache-control": "no-store",
+                "x-content-type-options": "nosniff",
+                "x-frame-options": "DENY",
+                "content-security-policy": "frame-ancestors 'none'",
+                "referrer-policy": "no-referrer",
+                "strict-transport-security": "max-age=31536000",
+            },
+            body.encode(),
+        )
+    return verzoek
+
+
+_IDENTITEIT = {
+    "dev-evides": {
+        "naam": "Evides Waterbedrijf",
+        "oin": "00000003241234560000",
+        "kvkNummer": "24123456",
+    }
+}
+
+
+def _afzender_niet_gecontroleerd(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _json(verzoek.body) if verzoek.pad == "/berichten" else None
+    identiteit = _IDENTITEIT.get(_token(verzoek))
+    afzender = document.get("afzender") if isinstance(document, dict) else None
+    if (
+        identiteit
+        and isinstance(afzender, dict)
+        and (
+            afzender.get("kvkNummer") not in (None, identiteit["kvkNummer"])
+            or afzender.get("oin") not in (None, identiteit["oin"])
+        )
+    ):
+        document["afzender"] = identiteit  # type: ignore[index]
+        verzoek.body = json.dumps(document).encode()
+    return verzoek
+
+
+def _toelichting_onthouden(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    if verzoek.methode == "POST" and verzoek.pad.endswith("/acties"):
+        actie = _json(verzoek.body)
+        if (
+            isinstance(actie, dict)
+            and actie.get("soort") == "NietOppakken"
+            and actie.get("toelichting")
+        ):
+            staat.gezien[verzoek.pad.split("/")[2]] = actie["toelichting"]
+    return verzoek
+
+
+# --- response mutations ------------------------------------------------------------------------------
+
+
+def _zonder_header(naam: str) -> AntwoordMutatie:
+    def mutatie(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+        antwoord.headers.pop(naam, None)
+        return antwoord
+
+    return mutatie
+
+
+def _verkeerde_code(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+    probleem = _json(antwoord.body) if antwoord.status == 400 else None
+    if isinstance(probleem, dict) and isinstance(probleem.get("fouten"), list):
+        for fout in probleem["fouten"]:
+            if isinstance(fout, dict):
+                fout["code"] = "ongeldig"
+        antwoord.body = json.dumps(probleem).encode()
+    return antwoord
+
+
+def _xml_antwoord_als_json(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+    if (
+        verzoek.pad == "/berichten"
+        and antwoord.status in (200, 201)
+        and "xml" in antwoord.headers.get("content-type", "")
+    ):
+        from warm_referral import parse_xml
+
+        antwoord.body = parse_xml(antwoord.body).to_json()
+        antwoord.headers["content-type"] = "application/json"
+    return antwoord
+
+
+def _toelichting_lekt(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+    delen = verzoek.pad.split("/")
+    if (
+        verzoek.methode == "GET"
+        and len(delen) == 3
+        and delen[1] == "verwijzingen"
+        and delen[2] in staat.gezien
+    ):
+        beeld = _json(antwoord.body)
+        if isinstance(beeld, dict):
+            beeld["toelichting"] = staat.gezien[delen[2]]
+            antwoord.body = json.dumps(beeld).encode()
+    return antwoord
+
+
+async def _contactpogingen_lekken(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+    delen = verzoek.pad.split("/")
+    if (
+        verzoek.methode == "GET"
+        and len(delen) == 3
+        and delen[1] == "verwijzingen"
+        and _token(verzoek) != "dev-operator"
+        and antwoord.status == 200
+    ):
+        assert staat.client is not None
+        volledig = await staat.client.get(
+            f"{staat.achter}{verzoek.pad}", headers={"authorization": "Bearer dev-operator"}
+        )
+        beeld, dossier = _json(antwoord.body), _json(volledig.content)
+        if isinstance(beeld, dict) and isinstance(dossier, dict) and dossier.get("contactpogingen"):
+            beeld["contactpogingen"] = dossier["contactpogingen"]
+            antwoord.body = json.dumps(beeld).encode()
+    return antwoord
+
+
+MUTANTEN: tuple[Mutant, ...] = (
+    Mutant(
+        "goede-vrijdag-vergeten",
+        "WD-TERM-02",
+        "Goede Vrijdag telt als werkdag",
+        lancering="goede-vrijdag-vergeten",
+    ),
+    Mutant(
+        "kalenderdagen",
+        "WD-ONTV-03",
+        "de contacttermijn telt kalenderdagen",
+        lancering="kalenderdagen",
+    ),
+    Mutant(
+        "utc-datum", "WD-TERM-04", "de dag van ontvangst is de UTC-datum", lancering="utc-datum"
+    ),
+    Mutant(
+        "incassostop-atw",
+        "WD-TERM-05",
+        "het einde van de incassostop schuift op naar een werkdag",
+        lancering="incassostop-atw",
+    ),
+    Mutant(
+        "incassostop-29", "WD-ONTV-04", "de incassostop duurt 29 dagen", lancering="incassostop-29"
+    ),
+    Mutant(
+        "zelfde-id-andere-inhoud",
+        "WD-ENV-03",
+        "een hergebruikt berichtId met andere inhoud krijgt het oude antwoord",
+        verzoek=_zelfde_id_andere_inhoud,
+    ),
+    Mutant(
+        "conversatie-hergebruik",
+        "WD-ENV-04",
+        "een tweede Verwijzing in een conversatie wordt aangenomen",
+        verzoek=_conversatie_hergebruik,
+    ),
+    Mutant(
+        "afzender-niet-gecontroleerd",
+        "WD-ENV-06",
+        "de afzender wordt niet met de aangemelde deelnemer vergeleken",
+        verzoek=_afzender_niet_gecontroleerd,
+    ),
+    Mutant(
+        "contactpogingen-lekken",
+        "WD-TERUG-01",
+        "het beeld van de schuldeiser toont de contactpogingen",
+        asynchroon_antwoord=_contactpogingen_lekken,
+    ),
+    Mutant(
+        "andere-reden-lekt",
+        "WD-TERUG-03",
+        "de toelichting bij 'andere reden' staat in het beeld van de schuldeiser",
+        verzoek=_toelichting_onthouden,
+        antwoord=_toelichting_lekt,
+    ),
+    Mutant(
+        "andere-schuldeiser",
+        "WD-PRIV-01",
+        "een tweede schuldeiser ziet de verwijzing van de eerste",
+        verzoek=_andere_schuldeiser,
+    ),
+    Mutant(
+        "groot-geeft-500",
+        "WD-ROB-01",
+        "een te groot bericht geeft 500 als text/plain",
+        verzoek=_groot_geeft_500,
+    ),
+    Mutant(
+        "geen-api-version",
+        "WD-API-01",
+        "antwoorden zonder API-Version",
+        antwoord=_zonder_header("api-version"),
+    ),
+    Mutant(
+        "geen-no-store",
+        "WD-API-03",
+        "antwoorden zonder Cache-Control: no-store",
+        antwoord=_zonder_header("cache-control"),
+    ),
+    Mutant(
+        "ongeldig-bsn-aangenomen",
+        "WD-GROND-04",
+        "een BSN dat de 11-proef niet haalt, wordt stil weggelaten en de Verwijzing aangenomen",
+        verzoek=_ongeldig_bsn_weg,
+    ),
+    Mutant(
+        "verkeerde-code",
+        "WD-BER-05",
+        "de weigering noemt niet de codes van de standaard",
+        antwoord=_verkeerde_code,
+    ),
+    Mutant("geen-openapi-json", "WD-API-05", "openapi.json ontbreekt", verzoek=_geen_openapi),
+    Mutant(
+        "xml-antwoord-als-json",
+        "WD-BER-12",
+        "een XML-Verwijzing krijgt haar bevestiging in JSON",
+        antwoord=_xml_antwoord_als_json,
+    ),
+)
+
+
+# --- the proxy ---------------------------------------------------------------------------------------
+
+
+def _app(mutant: Mutant, achter: str) -> Any:
+    """An ASGI app that forwards to ``achter`` (the receiver's base URL), breaking one rule."""
+    staat = Staat(achter=achter)
+    basis = "/v1"
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                bericht = await receive()
+                if bericht["type"] == "lifespan.startup":
+                    staat.client = httpx.AsyncClient(timeout=30.0)
+                    await send({"type": "lifespan.startup.complete"})
+                elif bericht["type"] == "lifespan.shutdown":
+                    if staat.client is not None:
+                        await staat.client.aclose()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        body = b""
+        while True:
+            bericht = await receive()
+            body += bericht.get("body", b"")
+            if not bericht.get("more_body"):
+                break
+        pad = scope["path"][len(basis) :] if scope["path"].startswith(basis) else scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        verzoek = Verzoek(scope["method"], pad, headers, body)
+        uitkomst: Verzoek | Antwoord = mutant.verzoek(staat, verzoek) if mutant.verzoek else verzoek
+        if isinstance(uitkomst, Verzoek):
+            assert staat.client is not None
+            doorsturen = {
+                k: v
+                for k, v in uitkomst.headers.items()
+                if k not in ("host", "content-length", "transfer-encoding", "connection")
+            }
+            query = scope["query_string"].decode("latin-1")
+            echt = await staat.client.request(
+                uitkomst.methode,
+                f"{achter}{uitkomst.pad}" + (f"?{query}" if query else ""),
+                content=uitkomst.body,
+                headers=doorsturen,
+            )
+            antwoord = Antwoord(
+                echt.status_code,
+                {
+                    k.lower(): v
+                    for k, v in echt.headers.items()
+                    if k.lower()
+                    not in ("content-length", "transfer-encoding", "connection", "content-encoding")
+                },
+                echt.content,
+            )
+            if mutant.antwoord:
+                antwoord = mutant.antwoord(staat, uitkomst, antwoord)
+            if mutant.asynchroon_antwoord:
+                antwoord = await mutant.asynchroon_antwoord(staat, uitkomst, antwoord)
+        else:
+            antwoord = uitkomst
+        await send(
+            {
+                "type": "http.response.start",
+                "status": antwoord.status,
+                "headers": [(k.encode(), v.encode()) for k, v in antwoord.headers.items()],
+            }
+        )
+        await send({"type": "http.response.body", "body": antwoord.body})
+
+    return app
+
+
+@contextlib.contextmanager
+def proxy(mutant: Mutant, achter: str) -> Iterator[str]:
+    """Run the mutant's proxy in a thread on a free port; its base URL (``.../v1``)."""
+    poort = vrije_poort()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            _app(mutant, achter), host="127.0.0.1", port=poort, log_level="warning", lifespan="on"
+        )
+    )
+    draad = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    draad.start()
+    url = f"http://127.0.0.1:{poort}/v1"
+    try:
+        wacht_op(f"{url}/postvak", seconden=15)
+        yield url
+    finally:
+        server.should_exit = True
+        draad.join(10)

@@ -1,0 +1,96 @@
+"""Start the reference receiver with ONE rule of the library broken: ``python
+mutanten_lancering.py MUTANT serve receiver ...``.
+
+Only public library functions are patched (``warm_referral.deadlines.*``), before the receiver
+imports anything, so the mutant does not depend on the reference's internal module names. The
+receiver reads them through the module (``deadlines.contact_deadline(...)``), as any user would.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+import warm_referral.deadlines as deadlines
+from warm_referral.cli import main
+
+_echt_contact = deadlines.contact_deadline
+_echt_incassostop = deadlines.incassostop
+
+
+def _pasen(jaar: int) -> date:
+    a, b, c = jaar % 19, jaar // 100, jaar % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    maand, dag = divmod(h + ell - 7 * m + 114, 31)
+    return date(jaar, maand, dag + 1)
+
+
+def _einde(dag: date) -> datetime:
+    return datetime.combine(dag, time(23, 59, 59), tzinfo=deadlines.AMSTERDAM)
+
+
+def _profiel(profiel: Any) -> Any:
+    if isinstance(profiel, deadlines.Afsprakenprofiel):
+        return profiel
+    return (
+        deadlines.afsprakenprofielen()[profiel]
+        if profiel
+        else deadlines.standaard_afsprakenprofiel()
+    )
+
+
+def goede_vrijdag_vergeten(ontvangen_op: datetime, profiel: Any = None) -> datetime:
+    """Counts Good Friday as a werkdag (as the Dutch public-holiday calendar does not list it)."""
+    p = _profiel(profiel)
+    dag, geteld = deadlines.lokale_datum(ontvangen_op), 0
+    while geteld < p.contacttermijn_werkdagen:
+        dag += timedelta(days=1)
+        if p.kalender.is_werkdag(dag) or dag == _pasen(dag.year) - timedelta(days=2):
+            geteld += 1
+    return _einde(dag)
+
+
+def kalenderdagen(ontvangen_op: datetime, profiel: Any = None) -> datetime:
+    """Counts calendar days instead of werkdagen."""
+    p = _profiel(profiel)
+    return _einde(deadlines.lokale_datum(ontvangen_op) + timedelta(days=p.contacttermijn_werkdagen))
+
+
+def utc_datum(ontvangen_op: datetime, profiel: Any = None) -> datetime:
+    """Takes the UTC date of receipt, not the Dutch one."""
+    dag = ontvangen_op.astimezone(timezone.utc).date()
+    return _echt_contact(datetime.combine(dag, time(12), tzinfo=deadlines.AMSTERDAM), profiel)
+
+
+def incassostop_atw(verwijsdatum: date, profiel: Any = None) -> tuple[date, date]:
+    """Moves an incassostop ending on a non-werkdag to the next werkdag (Atw art. 1)."""
+    p = _profiel(profiel)
+    begin, einde = _echt_incassostop(verwijsdatum, p)
+    return begin, p.kalender.werkdag_vanaf(einde)
+
+
+def incassostop_29(verwijsdatum: date, profiel: Any = None) -> tuple[date, date]:
+    """An incassostop one day short."""
+    begin, einde = _echt_incassostop(verwijsdatum, profiel)
+    return begin, einde - timedelta(days=1)
+
+
+PATCHES: dict[str, tuple[str, Callable[..., Any]]] = {
+    "goede-vrijdag-vergeten": ("contact_deadline", goede_vrijdag_vergeten),
+    "kalenderdagen": ("contact_deadline", kalenderdagen),
+    "utc-datum": ("contact_deadline", utc_datum),
+    "incassostop-atw": ("incassostop", incassostop_atw),
+    "incassostop-29": ("incassostop", incassostop_29),
+}
+
+if __name__ == "__main__":
+    naam, functie = PATCHES[sys.argv[1]]
+    setattr(deadlines, naam, functie)
+    sys.exit(main(sys.argv[2:]))
