@@ -129,7 +129,3 @@ def postcode_uit_sleutel(sleutel: int) -> str:
     rest, tweede = divmod(sleutel, _LETTERS)
     cijfers, eerste = divmod(rest, _LETTERS)
     return f"{cijfers + 1000}{chr(eerste + 65)}{chr(tweede + 65)}"
-
-
-#: How many postcode keys exist (the size of a table indexed by key).
-AANTAL_POSTCODE_SLEUTELS = 9000 * _LETTERS * _LETTERS

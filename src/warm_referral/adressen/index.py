@@ -1,14 +1,15 @@
 """A packed, read-only index from postcode and house number to gemeentecode.
 
 The whole country is about 9 million addresses in some 460,000 postcodes (PC6). A dict of tuples
-would take gigabytes; this index keeps four flat arrays (about 75 MB for the country) and answers
-in well under a microsecond:
+takes well over a gigabyte; this index keeps flat arrays and one dict of postcodes (about
+110 MB for the country) and answers in well under a microsecond:
 
-- ``starts``: for every possible postcode key (:func:`~.adres.postcode_sleutel`, 6,084,000 of
-  them, so no search is needed to find a postcode) the offset of its house numbers;
-- ``nummers``: the house numbers of each postcode, sorted, one after the other (bisected);
-- ``gemeente``: per postcode key the index of its gemeentecode; nearly every postcode lies in one
-  municipality, so that costs two bytes per key, not per address;
+- ``postcodes``: a dict from postcode (``1234AB``) to its ordinal; a hit costs one hash look-up,
+  and the postcode strings of a caller's data usually carry their hash already;
+- ``starts``: per ordinal the offset of its house numbers in ``nummers``, where the house numbers
+  of each postcode lie sorted, one postcode after the other (bisected);
+- ``gemeente``: per ordinal the index of its gemeentecode; nearly every postcode lies in one
+  municipality, so that costs two bytes per postcode, not per address;
 - ``afwijkend``: the few addresses of a postcode that spans municipalities (marked ``GEMENGD``),
   and addresses the source lists under two municipalities (answered with
   :class:`~.errors.DubbelzinnigAdres`).
@@ -30,14 +31,11 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..identifiers import postcode as _postcode
 from .adres import (
-    AANTAL_POSTCODE_SLEUTELS,
-    HUISNUMMER_MAX,
     AdresLike,
     Zoekadres,
     postcode_sleutel,
@@ -54,15 +52,15 @@ MAGIC = b"WRADRIX\x00"
 FORMAAT_VERSIE = 1
 
 GEMENGD = 0xFFFF  # per-postcode marker: look in ``afwijkend``
-_GEEN = 0xFFFE  # per-postcode marker: no addresses (only in keys without house numbers)
 _MAX_GEMEENTEN = 0xFFF0
 _DUBBEL = 1 << 20  # ``afwijkend`` values from here on index ``dubbel``
+_LANG = 0xFF  # a postcode with this many house numbers or more keeps its end in ``_einden``
 _HN_BITS = 17  # house numbers < 2**17 = 131072 > 99999
 _GEM_BITS = 16
 
+#: For the loader's fast path: the four digits and the letter pair to their part of the key.
+#: The pairs PostNL never issues are left out, so they take the checked path and are refused.
 _PC4: dict[str, int] = {f"{n}": (n - 1000) * 676 for n in range(1000, 10000)}
-#: Letter pairs to their part of the key; the pairs PostNL never issues are left out, so they
-#: take the checked path and are refused as invalid.
 _PAREN: dict[str, int] = {
     chr(65 + a) + chr(65 + b): a * 26 + b
     for a in range(26)
@@ -95,8 +93,11 @@ class Adresindex:
         "_afwijkend",
         "_codes",
         "_dubbel",
+        "_einden",
         "_gemeente",
         "_nummers",
+        "_postcodes",
+        "_sleutels",
         "_starts",
         "info",
     )
@@ -105,6 +106,7 @@ class Adresindex:
         self,
         info: Indexinfo,
         codes: tuple[str, ...],
+        sleutels: array[int],
         starts: array[int],
         nummers: array[int],
         gemeente: array[int],
@@ -113,6 +115,20 @@ class Adresindex:
     ) -> None:
         self.info = info
         self._codes = codes
+        self._sleutels = sleutels
+        # Per postcode one int: begin << 24 | min(count, 255) << 16 | gemeente. The hot path then
+        # touches the dict, the house numbers and nothing else (each extra array read is a cache
+        # miss at this size; the arrays stay for iteration and the file).
+        self._postcodes: dict[str, int] = {}
+        self._einden: dict[int, int] = {}
+        for p, sleutel in enumerate(sleutels):
+            begin, eind = starts[p], starts[p + 1]
+            if eind - begin >= _LANG:
+                self._einden[begin] = eind
+            aantal = min(eind - begin, _LANG)
+            self._postcodes[postcode_uit_sleutel(sleutel)] = (
+                (begin << 24) | (aantal << 16) | gemeente[p]
+            )
         self._starts = starts
         self._nummers = nummers
         self._gemeente = gemeente
@@ -144,41 +160,35 @@ class Adresindex:
         Other spellings of the postcode (``1234 ab``) are accepted on a slower path.
         """
         try:
-            sleutel = _PC4[postcode[:4]] + _PAREN[postcode[4:]]
+            v = self._postcodes[postcode]
         except (KeyError, TypeError):
-            return self._genormaliseerd(postcode, huisnummer)
+            return self._buiten_de_index(postcode, huisnummer)
         if huisnummer.__class__ is not int:
-            return self._genormaliseerd(postcode, huisnummer)
-        starts = self._starts
-        begin = starts[sleutel]
-        eind = starts[sleutel + 1]
+            zoekadres(postcode, huisnummer)  # raises OngeldigAdres
+        begin = v >> 24
+        eind = begin + ((v >> 16) & 0xFF)
+        if eind - begin == _LANG:
+            eind = self._einden[begin]
         nummers = self._nummers
         i = bisect_left(nummers, huisnummer, begin, eind)
         if i == eind or nummers[i] != huisnummer:
-            raise self._onbekend(postcode, huisnummer, begin, eind)
-        g = self._gemeente[sleutel]
+            zoekadres(postcode, huisnummer)  # a house number out of range is invalid, not unknown
+            raise OnbekendHuisnummer(postcode, huisnummer, self.info.naam)
+        g = v & 0xFFFF
         if g == GEMENGD:
-            return self._afwijkende_code(postcode, sleutel, huisnummer)
+            return self._afwijkende_code(postcode, i, huisnummer)
         return self._codes[g]
 
     # --- the slow paths --------------------------------------------------------------------------
 
-    def _genormaliseerd(self, postcode: Any, huisnummer: Any) -> str:
+    def _buiten_de_index(self, postcode: Any, huisnummer: Any) -> str:
         adres = zoekadres(postcode, huisnummer)  # raises OngeldigAdres with the reason
-        return self.gemeentecode(adres.postcode, adres.huisnummer)
+        if adres.postcode != postcode:  # another spelling of a postcode, e.g. "1234 ab"
+            return self.gemeentecode(adres.postcode, adres.huisnummer)
+        raise OnbekendePostcode(adres.postcode, adres.huisnummer, self.info.naam)
 
-    def _onbekend(self, postcode: str, huisnummer: int, begin: int, eind: int) -> Exception:
-        if not 1 <= huisnummer <= HUISNUMMER_MAX or postcode[4:] in _postcode.NOOIT_UITGEGEVEN:
-            try:
-                zoekadres(postcode, huisnummer)
-            except Exception as exc:
-                return exc
-        if begin == eind:
-            return OnbekendePostcode(postcode, huisnummer, self.info.naam)
-        return OnbekendHuisnummer(postcode, huisnummer, self.info.naam)
-
-    def _afwijkende_code(self, postcode: str, sleutel: int, huisnummer: int) -> str:
-        waarde = self._afwijkend[sleutel * (HUISNUMMER_MAX + 1) + huisnummer]
+    def _afwijkende_code(self, postcode: str, positie: int, huisnummer: int) -> str:
+        waarde = self._afwijkend[positie]
         if waarde >= _DUBBEL:
             raise DubbelzinnigAdres(
                 f"{postcode} {huisnummer} lies in more than one municipality in {self.info.naam}",
@@ -197,24 +207,20 @@ class Adresindex:
 
     @property
     def aantal_postcodes(self) -> int:
-        starts = self._starts
-        return sum(1 for k in range(AANTAL_POSTCODE_SLEUTELS) if starts[k] != starts[k + 1])
+        return len(self._sleutels)
 
     def adressen(self) -> Iterator[tuple[str, int, str | tuple[str, ...]]]:
         """Every (postcode, huisnummer, gemeentecode) in order; a tuple of codes where dubious."""
         starts, nummers, gemeente = self._starts, self._nummers, self._gemeente
-        for sleutel in range(AANTAL_POSTCODE_SLEUTELS):
-            begin, eind = starts[sleutel], starts[sleutel + 1]
-            if begin == eind:
-                continue
+        for p, sleutel in enumerate(self._sleutels):
             postcode = postcode_uit_sleutel(sleutel)
-            g = gemeente[sleutel]
-            for i in range(begin, eind):
+            g = gemeente[p]
+            for i in range(starts[p], starts[p + 1]):
                 hn = nummers[i]
                 if g != GEMENGD:
                     yield postcode, hn, self._codes[g]
                     continue
-                waarde = self._afwijkend[sleutel * (HUISNUMMER_MAX + 1) + hn]
+                waarde = self._afwijkend[i]
                 if waarde >= _DUBBEL:
                     yield postcode, hn, self._dubbel[waarde - _DUBBEL]
                 else:
@@ -222,21 +228,23 @@ class Adresindex:
 
     def __repr__(self) -> str:
         return (
-            f"<Adresindex {self.info.naam!r}: {len(self)} addresses, "
-            f"{len(self._codes)} municipalities, classification {self.info.indeling}>"
+            f"<Adresindex {self.info.naam!r}: {len(self)} addresses in "
+            f"{self.aantal_postcodes} postcodes, {len(self._codes)} municipalities, "
+            f"classification {self.info.indeling}>"
         )
 
-    # --- the file ----------------------------------------------------------------------------------
+    # --- the file --------------------------------------------------------------------------------
 
     def _arrays(self) -> list[tuple[str, array[int]]]:
-        sleutels = array("Q", sorted(self._afwijkend))
-        waarden = array("I", (self._afwijkend[s] for s in sleutels))
+        afwijkend_sleutels = array("I", sorted(self._afwijkend))
+        afwijkend_waarden = array("I", (self._afwijkend[s] for s in afwijkend_sleutels))
         return [
+            ("sleutels", self._sleutels),
             ("starts", self._starts),
             ("nummers", self._nummers),
             ("gemeente", self._gemeente),
-            ("afwijkend_sleutels", sleutels),
-            ("afwijkend_waarden", waarden),
+            ("afwijkend_sleutels", afwijkend_sleutels),
+            ("afwijkend_waarden", afwijkend_waarden),
         ]
 
     def opslaan(self, pad: str | Path) -> None:
@@ -248,6 +256,7 @@ class Adresindex:
         tijdelijk.replace(pad)
 
     def schrijf(self, f: BinaryIO) -> None:
+        """Write the index file format to an open binary file."""
         arrays = self._arrays()
         if sys.byteorder != "little":  # pragma: no cover - big-endian machines only
             arrays = [(n, _omgedraaid(a)) for n, a in arrays]
@@ -277,10 +286,11 @@ def _omgedraaid(a: array[int]) -> array[int]:  # pragma: no cover - big-endian m
 
 
 _VERWACHTE_ARRAYS = (
+    ("sleutels", "I"),
     ("starts", "I"),
-    ("nummers", "I"),
+    ("nummers", "H"),  # or "I" when a house number exceeds 65535
     ("gemeente", "H"),
-    ("afwijkend_sleutels", "Q"),
+    ("afwijkend_sleutels", "I"),
     ("afwijkend_waarden", "I"),
 )
 
@@ -318,7 +328,8 @@ def laad_index(pad: str | Path) -> Adresindex:
             verwacht_digest = str(kop["sha256"])
         except (ValueError, KeyError, TypeError) as exc:
             raise IndexBestandFout(bron, f"damaged header: {exc}") from None
-        if [(n, t) for n, t, _ in lijst] != list(_VERWACHTE_ARRAYS):
+        indeling_arrays = [(n, "H" if n == "nummers" else t) for n, t, _ in lijst]
+        if indeling_arrays != list(_VERWACHTE_ARRAYS) or lijst[2][1] not in ("H", "I"):
             raise IndexBestandFout(bron, "unexpected array layout")
         digest = hashlib.sha256()
         arrays: dict[str, array[int]] = {}
@@ -326,7 +337,7 @@ def laad_index(pad: str | Path) -> Adresindex:
             a = array(typecode)
             try:
                 a.fromfile(f, aantal)
-            except (EOFError, ValueError):
+            except (EOFError, ValueError, OverflowError, MemoryError):
                 raise IndexBestandFout(bron, f"file ends inside array {naam!r}") from None
             digest.update(a)
             arrays[naam] = a
@@ -337,25 +348,36 @@ def laad_index(pad: str | Path) -> Adresindex:
     if sys.byteorder != "little":  # pragma: no cover - big-endian machines only
         for a in arrays.values():
             a.byteswap()
-    starts, gemeente = arrays["starts"], arrays["gemeente"]
-    if len(starts) != AANTAL_POSTCODE_SLEUTELS + 1 or len(gemeente) != AANTAL_POSTCODE_SLEUTELS:
-        raise IndexBestandFout(bron, "postcode tables have the wrong size")
-    if starts[-1] != len(arrays["nummers"]):
+    n = len(arrays["sleutels"])
+    if len(arrays["starts"]) != n + 1 or len(arrays["gemeente"]) != n:
+        raise IndexBestandFout(bron, "postcode tables differ in size")
+    if arrays["starts"][-1] != len(arrays["nummers"]):
         raise IndexBestandFout(bron, "offsets do not match the house numbers")
     afwijkend = dict(zip(arrays["afwijkend_sleutels"], arrays["afwijkend_waarden"], strict=True))
-    return Adresindex(info, codes, starts, arrays["nummers"], gemeente, afwijkend, dubbel)
+    return Adresindex(
+        info,
+        codes,
+        arrays["sleutels"],
+        arrays["starts"],
+        arrays["nummers"],
+        arrays["gemeente"],
+        afwijkend,
+        dubbel,
+    )
 
 
 class IndexBouwer:
     """Collect (postcode, huisnummer, gemeentecode) rows in any order; :meth:`bouw` packs them.
 
-    Rows are packed into one 64-bit integer each as they come (about 8 bytes per address); a
-    sorted input (the CBS table is ordered by postcode and house number) is never re-sorted.
-    The same address twice with the same code is kept once; with different codes it becomes
-    a :class:`DubbelzinnigAdres` at look-up.
+    Rows are packed into one 64-bit integer each as they come (8 bytes per address); a sorted
+    input (the CBS table is ordered by postcode and house number) is never re-sorted. The same
+    address twice with the same code is kept once; with different codes it becomes a
+    :class:`DubbelzinnigAdres` at look-up.
     """
 
-    def __init__(self, naam: str, indeling: date, peildatum: date | None = None, bron: str = ""):
+    def __init__(
+        self, naam: str, indeling: date, peildatum: date | None = None, bron: str = ""
+    ) -> None:
         _controleer_itemsize()
         self.info = Indexinfo(naam, indeling, peildatum, bron or naam)
         self._codes: list[str] = []
@@ -399,8 +421,9 @@ class IndexBouwer:
         if not self._gesorteerd:
             rijen = sorted(self._rijen)
         self._rijen = array("Q")  # free the rows as soon as they are no longer needed
-        telling = array("I", bytes(4 * AANTAL_POSTCODE_SLEUTELS))
-        gemeente = array("H", [_GEEN]) * AANTAL_POSTCODE_SLEUTELS
+        sleutels = array("I")
+        starts = array("I")
+        gemeente = array("H")
         nummers = array("I")
         afwijkend: dict[int, int] = {}
         dubbel: list[tuple[str, ...]] = []
@@ -410,18 +433,17 @@ class IndexBouwer:
         vorige_adres = -1
         vorige_g = -1
         huidige_sleutel = -1
+        p = -1
         codes = self._codes
-        stap = HUISNUMMER_MAX + 1
 
-        def maak_gemengd(sleutel: int) -> None:
+        def maak_gemengd(p: int) -> None:
             # The postcode spans municipalities: its addresses so far move to ``afwijkend``.
-            huidig = gemeente[sleutel]
+            huidig = gemeente[p]
             if huidig == GEMENGD:
                 return
-            n = len(nummers)
-            for eerder in nummers[n - telling[sleutel] : n]:
-                afwijkend.setdefault(sleutel * stap + eerder, huidig)
-            gemeente[sleutel] = GEMENGD
+            for positie in range(starts[p], len(nummers)):
+                afwijkend.setdefault(positie, huidig)
+            gemeente[p] = GEMENGD
 
         for waarde in rijen:
             g = waarde & gem_masker
@@ -430,9 +452,8 @@ class IndexBouwer:
                 if g == vorige_g:
                     continue  # the same row twice
                 # The same address under another municipality: dubious.
-                sleutel = adres_deel >> _HN_BITS
-                plek = sleutel * stap + (adres_deel & hn_masker)
-                maak_gemengd(sleutel)
+                plek = len(nummers) - 1  # the address was added just before
+                maak_gemengd(p)
                 oud = afwijkend[plek]
                 kandidaten = set(dubbel[oud - _DUBBEL]) if oud >= _DUBBEL else {codes[oud]}
                 kandidaten.add(codes[g])
@@ -449,18 +470,23 @@ class IndexBouwer:
             vorige_g = g
             sleutel = adres_deel >> _HN_BITS
             hn = adres_deel & hn_masker
-            nummers.append(hn)
-            telling[sleutel] += 1
             if sleutel != huidige_sleutel:
                 huidige_sleutel = sleutel
-                gemeente[sleutel] = g
+                p += 1
+                sleutels.append(sleutel)
+                starts.append(len(nummers))
+                gemeente.append(g)
+                nummers.append(hn)
                 continue
-            huidig = gemeente[sleutel]
+            nummers.append(hn)
+            huidig = gemeente[p]
             if huidig == g:
                 continue
-            maak_gemengd(sleutel)
-            afwijkend[sleutel * stap + hn] = g
-        starts = array("I", accumulate(telling, initial=0))
+            maak_gemengd(p)
+            afwijkend[len(nummers) - 1] = g
+        starts.append(len(nummers))
+        if not nummers or max(nummers) <= 0xFFFF:
+            nummers = array("H", nummers)  # half the memory, and half the cache misses
         return Adresindex(
-            self.info, tuple(codes), starts, nummers, gemeente, afwijkend, tuple(dubbel)
+            self.info, tuple(codes), sleutels, starts, nummers, gemeente, afwijkend, tuple(dubbel)
         )

@@ -1,0 +1,254 @@
+"""Benchmark: the packed address index for the whole country against a plain dict.
+
+A synthetic CBS table of about 9 million addresses (some 450,000 postcodes, 342 municipalities,
+a few postcodes spanning two municipalities) is written in the CBS form, then, each in a fresh
+process so that resident memory is measured alone:
+
+1. build: ``index_uit_cbs`` reads the table and saves the index file (time, peak memory);
+2. index: ``laad_index`` loads the file (time, resident memory), then looks up random existing
+   addresses with ``index.gemeentecode(postcode, huisnummer)`` (look-ups/s);
+3. dict: the same table read into ``{(postcode, huisnummer): gemeentecode}``, the same look-ups
+   as ``d[postcode, huisnummer]`` (the plain baseline; no function call at all).
+
+Goals (issue 17): over 1,000,000 look-ups/s and under 200 MB resident for the country.
+The machine is shared: the load average is printed before and after.
+
+    python bench/bench_adressen.py [--adressen 9000000] [--lookups 1000000] [--seed 17]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GOAL_LOOKUPS_PER_SECOND = 1_000_000.0
+GOAL_RESIDENT_MB = 200.0
+JAAR = 2025
+
+
+def resident_mb() -> float:
+    """Current resident set size (VmRSS) in MB."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for regel in f:
+            if regel.startswith("VmRSS:"):
+                return int(regel.split()[1]) / 1024
+    return float("nan")  # pragma: no cover - not Linux
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_country(path: Path, adressen: int, seed: int) -> int:
+    """A synthetic country in the CBS form: ~20 house numbers per postcode, odd or even or all."""
+    rng = random.Random(seed)
+    gemeenten = [f"{c:04d}" for c in rng.sample(range(1, 2000), 342)]
+    letters = [chr(65 + i) for i in range(26)]
+    paren = [a + b for a in letters for b in letters if a + b not in ("SA", "SD", "SS")]
+    geschreven = 0
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(f"PC6;Huisnummer;Buurt{JAAR};Wijk{JAAR};Gemeente{JAAR}\n")
+        pc4_lijst = sorted(rng.sample(range(1000, 10000), 4100))
+        per_pc4 = adressen // len(pc4_lijst)
+        for n, pc4 in enumerate(pc4_lijst):
+            gemeente = gemeenten[n * len(gemeenten) // len(pc4_lijst)]
+            buur = gemeenten[min(len(gemeenten) - 1, n * len(gemeenten) // len(pc4_lijst) + 1)]
+            regels: list[str] = []
+            teller = 0
+            for paar in paren:
+                if teller >= per_pc4:
+                    break
+                grootte = rng.randint(5, 40)
+                soort = rng.random()
+                start = rng.randint(1, 200)
+                stap = 1 if soort < 0.3 else 2
+                nummers = range(start, start + stap * grootte, stap)
+                gemengd = rng.random() < 0.0002  # about 100 postcodes span two municipalities
+                for i, hn in enumerate(nummers):
+                    code = buur if gemengd and i >= grootte // 2 else gemeente
+                    regels.append(
+                        f"{pc4}{paar};{hn};{code}{pc4 % 100:02d}{i % 10:02d};{code}{pc4 % 100:02d};"
+                        f"{code}\n"
+                    )
+                teller += grootte
+            f.writelines(regels)
+            geschreven += len(regels)
+    return geschreven
+
+
+def queries(path: Path, aantal: int, seed: int) -> list[tuple[str, int]]:
+    """``aantal`` existing addresses, sampled from the table."""
+    rng = random.Random(seed + 1)
+    totaal = sum(1 for _ in open(path, encoding="utf-8")) - 1
+    gekozen = sorted(rng.sample(range(totaal), min(aantal, totaal)))
+    uit: list[tuple[str, int]] = []
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        doel = iter(gekozen)
+        volgende = next(doel, None)
+        for i, regel in enumerate(f):
+            if i == volgende:
+                pc, hn = regel.split(";", 2)[:2]
+                uit.append((pc, int(hn)))
+                volgende = next(doel, None)
+                if volgende is None:
+                    break
+    rng.shuffle(uit)
+    return uit
+
+
+def rate(fn: object, werk: list[tuple[str, int]], herhaal: int = 3) -> float:
+    beste = float("inf")
+    for _ in range(herhaal):
+        t0 = time.perf_counter()
+        fn(werk)  # type: ignore[operator]
+        beste = min(beste, time.perf_counter() - t0)
+    return len(werk) / beste
+
+
+# --- the steps, each run in its own process ----------------------------------------------------
+
+
+def step_build(table: Path, out: Path) -> dict[str, float]:
+    from warm_referral.adressen.cbs import index_uit_cbs
+
+    t0 = time.perf_counter()
+    index = index_uit_cbs(table)
+    gebouwd = time.perf_counter() - t0
+    index.opslaan(out)
+    return {
+        "build_s": gebouwd,
+        "addresses": float(len(index)),
+        "peak_mb": peak_mb(),
+        "file_mb": out.stat().st_size / 2**20,
+    }
+
+
+def step_index(index_file: Path, table: Path, lookups: int, seed: int) -> dict[str, float]:
+    from warm_referral.adressen.index import laad_index
+
+    voor = resident_mb()
+    t0 = time.perf_counter()
+    index = laad_index(index_file)
+    geladen = time.perf_counter() - t0
+    na = resident_mb()
+    werk = queries(table, lookups, seed)
+    gemeentecode = index.gemeentecode
+
+    def loop(w: list[tuple[str, int]]) -> None:
+        for pc, hn in w:
+            gemeentecode(pc, hn)
+
+    return {
+        "load_s": geladen,
+        "resident_mb": na,
+        "index_mb": na - voor,
+        "lookups_per_s": rate(loop, werk),
+    }
+
+
+def step_dict(table: Path, lookups: int, seed: int) -> dict[str, float]:
+    voor = resident_mb()
+    t0 = time.perf_counter()
+    d: dict[tuple[str, int], str] = {}
+    codes: dict[str, str] = {}
+    with open(table, encoding="utf-8") as f:
+        next(f)
+        for regel in f:
+            pc, hn, _, _, gm = regel.rstrip("\n").split(";")
+            d[pc, int(hn)] = codes.setdefault(gm, gm)
+    gebouwd = time.perf_counter() - t0
+    na = resident_mb()
+    werk = queries(table, lookups, seed)
+
+    def loop(w: list[tuple[str, int]]) -> None:
+        for pc, hn in w:
+            d[pc, hn]
+
+    return {
+        "build_s": gebouwd,
+        "resident_mb": na,
+        "index_mb": na - voor,
+        "lookups_per_s": rate(loop, werk),
+    }
+
+
+def run_step(*args: str) -> dict[str, float]:
+    uit = subprocess.run(
+        [sys.executable, __file__, "--step", *args], check=True, capture_output=True, text=True
+    ).stdout
+    resultaat: dict[str, float] = json.loads(uit.strip().splitlines()[-1])
+    return resultaat
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--adressen", type=int, default=9_000_000)
+    parser.add_argument("--lookups", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--skip-dict", action="store_true", help="leave out the dict baseline")
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.step:
+        naam, *rest = args.step
+        if naam == "build":
+            resultaat = step_build(Path(rest[0]), Path(rest[1]))
+        elif naam == "index":
+            resultaat = step_index(Path(rest[0]), Path(rest[1]), int(rest[2]), int(rest[3]))
+        else:
+            resultaat = step_dict(Path(rest[0]), int(rest[1]), int(rest[2]))
+        print(json.dumps(resultaat))
+        return 0
+
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory(prefix="bench-adressen-") as tmp:
+        table = Path(tmp) / f"pc6hnr{JAAR}0801_gwb.csv"
+        index_file = Path(tmp) / "adressen.idx"
+        t0 = time.perf_counter()
+        rijen = write_country(table, args.adressen, args.seed)
+        print(
+            f"synthetic table: {rijen:,} addresses, {table.stat().st_size / 2**20:.0f} MB, "
+            f"written in {time.perf_counter() - t0:.1f}s"
+        )
+        bouw = run_step("build", str(table), str(index_file))
+        print(
+            f"build:  {bouw['build_s']:.1f}s for {bouw['addresses']:,.0f} addresses "
+            f"({bouw['addresses'] / bouw['build_s']:,.0f} rows/s), peak {bouw['peak_mb']:.0f} MB, "
+            f"file {bouw['file_mb']:.0f} MB"
+        )
+        ix = run_step("index", str(index_file), str(table), str(args.lookups), str(args.seed))
+        print(
+            f"index:  load {ix['load_s']:.2f}s, resident {ix['resident_mb']:.0f} MB "
+            f"(index {ix['index_mb']:.0f} MB), {ix['lookups_per_s']:,.0f} look-ups/s"
+        )
+        if not args.skip_dict:
+            dk = run_step("dict", str(table), str(args.lookups), str(args.seed))
+            print(
+                f"dict:   build {dk['build_s']:.1f}s, resident {dk['resident_mb']:.0f} MB "
+                f"(dict {dk['index_mb']:.0f} MB), {dk['lookups_per_s']:,.0f} look-ups/s"
+            )
+            print(
+                f"ratio index/dict: speed {ix['lookups_per_s'] / dk['lookups_per_s']:.2f} x, "
+                f"memory {ix['resident_mb'] / dk['resident_mb']:.2f} x"
+            )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    ok_speed = ix["lookups_per_s"] >= GOAL_LOOKUPS_PER_SECOND
+    ok_memory = ix["resident_mb"] <= GOAL_RESIDENT_MB
+    print(
+        f"goal {GOAL_LOOKUPS_PER_SECOND:,.0f} look-ups/s: {'met' if ok_speed else 'MISSED'}; "
+        f"goal under {GOAL_RESIDENT_MB:.0f} MB resident: {'met' if ok_memory else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""A loaded, verified address book and its look-ups.
+
+There is one way in: :func:`laad_adresboek` verifies the JWS against the trusted keys, validates
+the edition, and only then builds an :class:`Adresboek`. A tampered, unsigned, foreign, expired or
+rolled-back edition never becomes one::
+
+    boek = laad_adresboek(Path("adresboek.jws").read_bytes(), laad_sleutelbos("nvvk.jwks.json"),
+                          op=date.today())
+    vermelding = boek.zoek("0718", op=date(2026, 3, 2))
+    vermelding.organisatie.naam, vermelding.eindpunt().url
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .._version import SPEC_VERSIE
+from .errors import (
+    AdresboekVerlopen,
+    GeenBruikbaarEindpunt,
+    GeenOntvanger,
+    OngeldigAdresboek,
+    VerouderdeEditie,
+)
+from .handtekening import Geverifieerd, Sleutelbos, verifieer
+from .model import AdresboekDocument, Binding, Eindpunt, Gemeentevermelding, Organisatie
+
+__all__ = ["Adresboek", "Vermelding", "laad_adresboek", "lees_document"]
+
+#: An edition is a few hundred kilobytes; far larger input is refused before parsing.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+
+
+def lees_document(data: bytes | str) -> AdresboekDocument:
+    """Validate an edition's JSON (unsigned, as NVVK edits it); every violation is reported."""
+    from pydantic import ValidationError
+
+    from ..codec.violations import violations_from_pydantic
+    from ..errors import Violation
+    from ..models._base import WIRE_CONTEXT
+
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise OngeldigAdresboek(
+            [Violation("", "te_groot", f"{len(data)} bytes; at most {MAX_DOCUMENT_BYTES}")]
+        )
+    try:
+        return AdresboekDocument.model_validate_json(data, strict=True, context=WIRE_CONTEXT)
+    except ValidationError as exc:
+        raise OngeldigAdresboek(violations_from_pydantic(exc)) from None
+    except RecursionError:
+        raise OngeldigAdresboek(
+            [Violation("", "te_diep_genest", "the document is nested too deeply")]
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Vermelding:
+    """The answer for one municipality on one date: its entry and the serving organisation."""
+
+    gemeente: Gemeentevermelding
+    organisatie: Organisatie
+    datum: date
+
+    @property
+    def eindpunten(self) -> tuple[Eindpunt, ...]:
+        """The organisation's endpoints valid on the date, in the edition's order of preference."""
+        return tuple(e for e in self.organisatie.eindpunten if e.geldig_op(self.datum))
+
+    def eindpunt(
+        self, bindingen: Iterable[Binding | str] = (Binding.REST,), spec_versie: str = SPEC_VERSIE
+    ) -> Eindpunt:
+        """The first endpoint with one of ``bindingen`` that accepts ``spec_versie``."""
+        gewenst = [Binding(b) for b in bindingen]
+        for eindpunt in self.eindpunten:
+            if eindpunt.binding in gewenst and spec_versie in eindpunt.spec_versies:
+                return eindpunt
+        raise GeenBruikbaarEindpunt(
+            f"{self.organisatie.naam} ({self.organisatie.id}) has no endpoint on "
+            f"{self.datum.isoformat()} with binding {'/'.join(b.value for b in gewenst)} "
+            f"accepting specVersie {spec_versie}"
+        )
+
+
+class Adresboek:
+    """A verified edition with indexes for the look-ups senders and receivers need."""
+
+    def __init__(self, document: AdresboekDocument, handtekening: Geverifieerd) -> None:
+        self.document = document
+        self.handtekening = handtekening
+        self._organisaties = {o.id: o for o in document.organisaties}
+        self._per_oin = {o.oin: o for o in document.organisaties}
+        self._per_code: dict[str, list[Gemeentevermelding]] = defaultdict(list)
+        for vermelding in document.gemeenten:
+            self._per_code[vermelding.gemeentecode].append(vermelding)
+
+    @property
+    def editie(self) -> int:
+        return self.document.editie
+
+    def geldig_op(self, datum: date) -> bool:
+        return self.document.geldig_vanaf <= datum <= self.document.geldig_tot
+
+    def organisatie(self, id_of_oin: str) -> Organisatie:
+        """An organisation by its address-book id or its OIN (KeyError if absent)."""
+        gevonden = self._organisaties.get(id_of_oin) or self._per_oin.get(id_of_oin)
+        if gevonden is None:
+            raise KeyError(id_of_oin)
+        return gevonden
+
+    def zoek(self, gemeentecode: str, *, op: date) -> Vermelding:
+        """Who serves ``gemeentecode`` on ``op``; :class:`GeenOntvanger` if nobody."""
+        for vermelding in self._per_code.get(gemeentecode, ()):
+            if vermelding.geldig_op(op):
+                return Vermelding(vermelding, self._organisaties[vermelding.organisatie], op)
+        raise GeenOntvanger(gemeentecode, op, self.editie)
+
+    def bediend_door(self, oin: str, *, op: date) -> frozenset[str]:
+        """The gemeentecodes the organisation with this OIN serves on ``op`` (a receiver's check)."""
+        org = self._per_oin.get(oin)
+        if org is None:
+            return frozenset()
+        return frozenset(
+            v.gemeentecode
+            for v in self.document.gemeenten
+            if v.organisatie == org.id and v.geldig_op(op)
+        )
+
+    def gemeentecodes(self, *, op: date) -> frozenset[str]:
+        """Every municipality with an organisation on ``op``."""
+        return frozenset(v.gemeentecode for v in self.document.gemeenten if v.geldig_op(op))
+
+    def __repr__(self) -> str:
+        d = self.document
+        return (
+            f"<Adresboek edition {d.editie} ({d.geldig_vanaf} to {d.geldig_tot}): "
+            f"{len(d.organisaties)} organisations, {len(self._per_code)} municipalities, "
+            f"signed by {self.handtekening.kid}>"
+        )
+
+
+def laad_adresboek(
+    jws: bytes | str,
+    vertrouwd: Sleutelbos,
+    *,
+    op: date | None = None,
+    minimale_editie: int | None = None,
+) -> Adresboek:
+    """Verify and read a signed edition.
+
+    ``op``: refuse an edition that is not valid on that date (expired or not yet in force).
+    ``minimale_editie``: refuse an edition older than the newest one this reader has seen.
+    Raises :class:`HandtekeningOngeldig` (or :class:`OnbekendeSleutel`),
+    :class:`OngeldigAdresboek`, :class:`AdresboekVerlopen` or :class:`VerouderdeEditie`.
+    """
+    geverifieerd = verifieer(jws, vertrouwd)
+    document = lees_document(geverifieerd.payload)
+    if minimale_editie is not None and document.editie < minimale_editie:
+        raise VerouderdeEditie(document.editie, minimale_editie)
+    boek = Adresboek(document, geverifieerd)
+    if op is not None and not boek.geldig_op(op):
+        raise AdresboekVerlopen(document.editie, document.geldig_vanaf, document.geldig_tot, op)
+    return boek
