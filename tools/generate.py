@@ -256,7 +256,52 @@ def eisen_pagina(catalogus: dict[str, Any]) -> str:
     return "\n".join(regels).rstrip() + "\n"
 
 
+def adresboek_schema() -> dict[str, str]:
+    """spec/v1/schemas/Adresboek.json from the address-book models."""
+    from warm_referral.adresboek.schema import SCHEMA_NAAM, build_adresboek_schema
+    from warm_referral.schemas import dump_schema
+
+    return {f"spec/v1/schemas/{SCHEMA_NAAM}": dump_schema(build_adresboek_schema())}
+
+
+ADRESBOEK_VOORBEELD = "spec/v1/adresboek/voorbeeld-adresboek"
+
+
+def adresboek_voorbeeld() -> dict[str, str]:
+    """The example edition signed with the published test key (voorbeeld-adresboek.jws).
+
+    ES256 signatures differ on every run, so the committed JWS is kept while it verifies and its
+    payload is exactly the committed JSON; only a changed JSON is signed anew.
+    """
+    from warm_referral.adresboek.errors import AdresboekError
+    from warm_referral.adresboek.handtekening import (
+        laad_ondertekensleutel,
+        laad_sleutelbos,
+        onderteken,
+        verifieer,
+    )
+
+    map_ = ROOT / "spec/v1/adresboek"
+    payload = (ROOT / f"{ADRESBOEK_VOORBEELD}.json").read_bytes()
+    bestaand = ROOT / f"{ADRESBOEK_VOORBEELD}.jws"
+    if bestaand.exists():
+        try:
+            if (
+                verifieer(
+                    bestaand.read_bytes(), laad_sleutelbos(map_ / "nvvk-testsleutels.jwks.json")
+                ).payload
+                == payload
+            ):
+                return {f"{ADRESBOEK_VOORBEELD}.jws": bestaand.read_text(encoding="ascii")}
+        except AdresboekError:
+            pass
+    sleutel = laad_ondertekensleutel(map_ / "nvvk-testsleutel.prive.jwk.json")
+    return {f"{ADRESBOEK_VOORBEELD}.jws": onderteken(payload, sleutel) + "\n"}
+
+
 ARTIFACTS: dict[str, Artifact] = {
+    "adresboek-schema": adresboek_schema,
+    "adresboek-voorbeeld": adresboek_voorbeeld,
     "json-schemas": json_schemas,
     "openapi": openapi,
     "levenscyclus": levenscyclus,

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 from enum import Enum
 from itertools import pairwise
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field
@@ -76,8 +76,20 @@ class Eindpunt(WireModel):
 
     regels_beschrijving: ClassVar[tuple[str, ...]] = (
         "An https endpoint lists at least one tlsCertificaat; plain http only on loopback hosts.",
+        "tlsCertificaten and specVersies list each value at most once.",
         "geldigVanaf is not after geldigTot.",
     )
+    schema_regels: ClassVar[dict[str, Any]] = {
+        "properties": {
+            "tlsCertificaten": {"uniqueItems": True},
+            "specVersies": {"uniqueItems": True},
+        },
+        "if": {"properties": {"url": {"pattern": "^https://"}}},
+        "then": {
+            "required": ["tlsCertificaten"],
+            "properties": {"tlsCertificaten": {"minItems": 1}},
+        },
+    }
 
     binding: Binding
     url: Url

@@ -55,6 +55,8 @@ GEMENGD = 0xFFFF  # per-postcode marker: look in ``afwijkend``
 _MAX_GEMEENTEN = 0xFFF0
 _DUBBEL = 1 << 20  # ``afwijkend`` values from here on index ``dubbel``
 _LANG = 0xFF  # a postcode with this many house numbers or more keeps its end in ``_einden``
+_MASKER = 1 << 16  # the postcode's value holds a bitmask of its house numbers
+_MAX_BEREIK = 1024  # ... when they span at most this many numbers (nearly all postcodes do)
 _HN_BITS = 17  # house numbers < 2**17 = 131072 > 99999
 _GEM_BITS = 16
 
@@ -116,19 +118,28 @@ class Adresindex:
         self.info = info
         self._codes = codes
         self._sleutels = sleutels
-        # Per postcode one int: begin << 24 | min(count, 255) << 16 | gemeente. The hot path then
-        # touches the dict, the house numbers and nothing else (each extra array read is a cache
-        # miss at this size; the arrays stay for iteration and the file).
+        # Per postcode one int, so that the hot path touches the dict and nothing else (at the
+        # size of a country every further array read is a cache miss). Nearly always:
+        #     bitmask of its house numbers << 34 | lowest number << 17 | _MASKER | gemeente
+        # and for a postcode that spans municipalities or a very wide range of numbers:
+        #     begin << 25 | min(count, 255) << 17 | gemeente   (the numbers are bisected)
+        # The arrays stay for iteration and the file.
         self._postcodes: dict[str, int] = {}
         self._einden: dict[int, int] = {}
         for p, sleutel in enumerate(sleutels):
             begin, eind = starts[p], starts[p + 1]
-            if eind - begin >= _LANG:
-                self._einden[begin] = eind
-            aantal = min(eind - begin, _LANG)
-            self._postcodes[postcode_uit_sleutel(sleutel)] = (
-                (begin << 24) | (aantal << 16) | gemeente[p]
-            )
+            g = gemeente[p]
+            laagste = nummers[begin]
+            if g != GEMENGD and nummers[eind - 1] - laagste < _MAX_BEREIK:
+                masker = 0
+                for i in range(begin, eind):
+                    masker |= 1 << (nummers[i] - laagste)
+                waarde = (masker << 34) | (laagste << 17) | _MASKER | g
+            else:
+                if eind - begin >= _LANG:
+                    self._einden[begin] = eind
+                waarde = (begin << 25) | (min(eind - begin, _LANG) << 17) | g
+            self._postcodes[postcode_uit_sleutel(sleutel)] = waarde
         self._starts = starts
         self._nummers = nummers
         self._gemeente = gemeente
@@ -165,8 +176,14 @@ class Adresindex:
             return self._buiten_de_index(postcode, huisnummer)
         if huisnummer.__class__ is not int:
             zoekadres(postcode, huisnummer)  # raises OngeldigAdres
-        begin = v >> 24
-        eind = begin + ((v >> 16) & 0xFF)
+        if v & _MASKER:
+            k = huisnummer - ((v >> 17) & 0x1FFFF)
+            if k >= 0 and (v >> (34 + k)) & 1:
+                return self._codes[v & 0xFFFF]
+            zoekadres(postcode, huisnummer)  # a house number out of range is invalid, not unknown
+            raise OnbekendHuisnummer(postcode, huisnummer, self.info.naam)
+        begin = v >> 25
+        eind = begin + ((v >> 17) & 0xFF)
         if eind - begin == _LANG:
             eind = self._einden[begin]
         nummers = self._nummers

@@ -95,11 +95,12 @@ class PdokOpzoeking:
         if not adressen:
             self._stap = 2
             return HttpVerzoek(self._url(["type:adres", f"postcode:{a.postcode}"], 0))
-        passend = [d for d in adressen if _past(d, a)]
         self._stap = 3
+        gemeentecodes = [_gemeentecode(d) for d in adressen]  # every one checked, used or not
+        passend = [c for d, c in zip(adressen, gemeentecodes, strict=True) if _past(d, a)]
         if not passend:
             raise OnbekendHuisnummer(a.postcode, a.huisnummer, PDOK_NAAM)
-        codes = {_gemeentecode(d) for d in passend}
+        codes = set(passend)
         if len(codes) > 1:
             raise DubbelzinnigAdres(
                 f"{a} lies in more than one municipality according to {PDOK_NAAM}"

@@ -1,0 +1,57 @@
+"""The published JSON Schema of an address-book edition, generated from the models.
+
+The models are the one source, as for the messages: pydantic generates the schema and the
+messages' post-processing (:mod:`warm_referral.schemas`) gives it the published form (optional
+members absent rather than null, rules in words). ``tools/generate.py`` writes it to
+``spec/v1/schemas/Adresboek.json``; a test fails when the committed file drifts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["SCHEMA_NAAM", "build_adresboek_schema"]
+
+SCHEMA_NAAM = "Adresboek.json"
+
+
+def build_adresboek_schema() -> dict[str, Any]:
+    """One self-contained schema (Draft 2020-12) for the unsigned edition (the JWS payload)."""
+    from pydantic import BaseModel
+    from pydantic.json_schema import models_json_schema
+
+    from ..schemas import _DIALECT, SCHEMA_BASE_URI, _clean_model, _type_args
+    from .model import AdresboekDocument
+
+    classes: dict[str, type[Any]] = {}
+
+    def verzamel(cls: type[Any]) -> None:
+        if cls.__name__ in classes:
+            return
+        classes[cls.__name__] = cls
+        for veld in cls.model_fields.values():
+            for arg in _type_args(veld.annotation):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    verzamel(arg)
+
+    verzamel(AdresboekDocument)
+    _, top = models_json_schema([(AdresboekDocument, "validation")], ref_template="#/$defs/{model}")
+    defs: dict[str, Any] = {}
+    for naam, schema in sorted(top["$defs"].items()):
+        if naam in classes:
+            defs[naam] = _clean_model(naam, schema, classes[naam])
+        else:  # an enumeration
+            defs[naam] = {**schema, "title": naam}
+    hoofd = defs.pop("AdresboekDocument")
+    hoofd["title"] = "Adresboek"
+    return {
+        "$schema": _DIALECT,
+        "$id": SCHEMA_BASE_URI + SCHEMA_NAAM,
+        **hoofd,
+        "description": (
+            "One edition of the warm-referral address book: the payload of the compact JWS that "
+            "NVVK signs (protected header: alg ES256 or PS256, kid, typ "
+            "'warm-referral-adresboek+jws').\n\n" + hoofd.get("description", "")
+        ).strip(),
+        "$defs": defs,
+    }
