@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -63,7 +63,7 @@ DOCS = [
 class Locatieserver(BaseHTTPRequestHandler):
     """GET /free?fq=...&fl=...&rows=N answered from DOCS; a path prefix selects a failure."""
 
-    verzoeken: list[str] = []
+    verzoeken: ClassVar[list[str]] = []
 
     def log_message(self, *args: object) -> None:
         pass

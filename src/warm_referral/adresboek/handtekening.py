@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import HandtekeningOngeldig, OnbekendeSleutel, OngeldigeSleutel
 
@@ -65,10 +65,21 @@ def _importeer(data: str | bytes | dict[str, Any], waar: str) -> ECKey | RSAKey:
     from joserfc.errors import JoseError
     from joserfc.jwk import ECKey, RSAKey, import_key
 
-    try:
-        sleutel = import_key(data)  # type: ignore[arg-type]
-    except (JoseError, ValueError, TypeError) as exc:
-        raise OngeldigeSleutel(f"{waar}: not a usable key: {exc}") from None
+    soorten: tuple[Literal["EC", "RSA"], ...] = ("EC", "RSA")
+    if isinstance(data, dict):
+        kty = data.get("kty")
+        if kty not in soorten:
+            raise OngeldigeSleutel(f"{waar}: kty {kty!r}; use an EC P-256 or an RSA key")
+        soorten = (kty,)  # type: ignore[assignment]
+    fout: Exception | None = None
+    for soort in soorten:  # a PEM file does not say; try both, so nothing is guessed silently
+        try:
+            sleutel = import_key(data, soort)  # type: ignore[arg-type]
+            break
+        except (JoseError, ValueError, TypeError) as exc:
+            fout = exc
+    else:
+        raise OngeldigeSleutel(f"{waar}: not a usable key: {fout}") from None
     if not isinstance(sleutel, (ECKey, RSAKey)):
         raise OngeldigeSleutel(f"{waar}: use an EC P-256 or an RSA key")
     return sleutel
