@@ -87,7 +87,8 @@ def write_country(path: Path, adressen: int, seed: int) -> int:
 def queries(path: Path, aantal: int, seed: int) -> list[tuple[str, int]]:
     """``aantal`` existing addresses, sampled from the table."""
     rng = random.Random(seed + 1)
-    totaal = sum(1 for _ in open(path, encoding="utf-8")) - 1
+    with open(path, encoding="utf-8") as f:
+        totaal = sum(1 for _ in f) - 1
     gekozen = sorted(rng.sample(range(totaal), min(aantal, totaal)))
     uit: list[tuple[str, int]] = []
     with open(path, encoding="utf-8") as f:

@@ -95,9 +95,9 @@ def test_the_example_validates_against_the_published_schema() -> None:
 @pytest.mark.parametrize(
     ("wijziging", "code"),
     [
-        (lambda d: d.update(formaat="warm-referral-adresboek/2"), "literal_error"),
-        (lambda d: d.update(onbekend=1), "extra_forbidden"),
-        (lambda d: d["organisaties"][0].update(oin="123"), "string_pattern_mismatch"),
+        (lambda d: d.update(formaat="warm-referral-adresboek/2"), "waarde_niet_toegestaan"),
+        (lambda d: d.update(onbekend=1), "onbekend_veld"),
+        (lambda d: d["organisaties"][0].update(oin="123"), "patroon"),
         (
             lambda d: d["organisaties"][0]["eindpunten"][0].update(tlsCertificaten=[]),
             "certificaat_ontbreekt",
@@ -106,8 +106,8 @@ def test_the_example_validates_against_the_published_schema() -> None:
             lambda d: d["organisaties"][0]["eindpunten"][0].update(specVersies=["1.0", "1.0"]),
             "dubbele_waarde",
         ),
-        (lambda d: d["organisaties"][0]["sleutels"][0].update(d="c2VjcmV0"), "extra_forbidden"),
-        (lambda d: d["gemeenten"][0].update(geldigVanaf=None), "tekst_verwacht"),
+        (lambda d: d["organisaties"][0]["sleutels"][0].update(d="c2VjcmV0"), "onbekend_veld"),
+        (lambda d: d["gemeenten"][0].update(geldigVanaf=None), "datum_ongeldig"),
     ],
 )
 def test_schema_and_models_refuse_the_same_documents(wijziging: Any, code: str) -> None:
@@ -118,8 +118,9 @@ def test_schema_and_models_refuse_the_same_documents(wijziging: Any, code: str) 
     data = document()
     wijziging(data)
     assert list(Draft202012Validator(schema).iter_errors(data)), "the schema accepts it"
-    with pytest.raises(OngeldigAdresboek):
+    with pytest.raises(OngeldigAdresboek) as exc:
         lees_document(bytes_van(data))
+    assert code in [v.code for v in exc.value.violations]
 
 
 # --- verified on every load -----------------------------------------------------------------------
@@ -268,7 +269,7 @@ def test_a_trust_list_holds_public_keys_with_ids_only(sleutel: Ondertekensleutel
         Sleutelbos.uit_jwks({"keys": [p384]})
     with pytest.warns(UserWarning, match="2048"):  # joserfc warns too
         klein = dict(RSAKey.generate_key(1024, private=False).as_dict(), kid="rsa1024")
-    with pytest.raises(OngeldigeSleutel, match="2048"), pytest.warns(UserWarning):
+    with pytest.raises(OngeldigeSleutel, match="2048"), pytest.warns(UserWarning, match="2048"):
         Sleutelbos.uit_jwks({"keys": [klein]})
 
 
@@ -376,7 +377,7 @@ def test_endpoints_follow_their_dates_and_bindings(boek: Any) -> None:
         nu.eindpunt([Binding.KNOOPPUNT])
     later = boek.zoek("1992", op=date(2027, 7, 1))
     assert later.eindpunt([Binding.REST, Binding.KNOOPPUNT]).binding is Binding.KNOOPPUNT
-    with pytest.raises(GeenBruikbaarEindpunt, match="specVersie 2.0"):
+    with pytest.raises(GeenBruikbaarEindpunt, match=r"specVersie 2\.0"):
         nu.eindpunt(spec_versie="2.0")
 
 

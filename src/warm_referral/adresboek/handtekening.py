@@ -70,11 +70,11 @@ def _importeer(data: str | bytes | dict[str, Any], waar: str) -> ECKey | RSAKey:
         kty = data.get("kty")
         if kty not in soorten:
             raise OngeldigeSleutel(f"{waar}: kty {kty!r}; use an EC P-256 or an RSA key")
-        soorten = (kty,)  # type: ignore[assignment]
+        soorten = (kty,)
     fout: Exception | None = None
     for soort in soorten:  # a PEM file does not say; try both, so nothing is guessed silently
         try:
-            sleutel = import_key(data, soort)  # type: ignore[arg-type]
+            sleutel = import_key(data, soort)
             break
         except (JoseError, ValueError, TypeError) as exc:
             fout = exc

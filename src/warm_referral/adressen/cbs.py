@@ -209,9 +209,9 @@ def _vul(bouwer: IndexBouwer, regels: Iterable[str], kop: CbsKop, bron: str) -> 
         except (KeyError, ValueError):
             pc, hn, code = _controleer(postcode, huisnummer, gemeente, bron, nummer)
             sleutel = postcode_sleutel(pc)
-            g = codes.get(gemeente)
-            if g is None:
-                g = codes[gemeente] = bouwer.code_index(code)
+            if gemeente not in codes:
+                codes[gemeente] = bouwer.code_index(code)
+            g = codes[gemeente]
         voeg_toe(sleutel, hn, g)
 
 
