@@ -1,18 +1,21 @@
 """A packed, read-only index from postcode and house number to gemeentecode.
 
 The whole country is about 9 million addresses in some 460,000 postcodes (PC6). A dict of tuples
-takes well over a gigabyte; this index keeps flat arrays and one dict of postcodes (about
-110 MB for the country) and answers in well under a microsecond:
+takes well over a gigabyte; this index takes about 115 MB and answers faster than that dict:
 
-- ``postcodes``: a dict from postcode (``1234AB``) to its ordinal; a hit costs one hash look-up,
-  and the postcode strings of a caller's data usually carry their hash already;
-- ``starts``: per ordinal the offset of its house numbers in ``nummers``, where the house numbers
-  of each postcode lie sorted, one postcode after the other (bisected);
-- ``gemeente``: per ordinal the index of its gemeentecode; nearly every postcode lies in one
-  municipality, so that costs two bytes per postcode, not per address;
-- ``afwijkend``: the few addresses of a postcode that spans municipalities (marked ``GEMENGD``),
-  and addresses the source lists under two municipalities (answered with
-  :class:`~.errors.DubbelzinnigAdres`).
+- ``postcodes``: a dict from postcode (``1234AB``) to one int per postcode. For nearly every
+  postcode that int holds the bitmask of its house numbers, its lowest number and its
+  municipality, so a look-up is one hash look-up and a shift (at this size every further array
+  read is a cache miss). A postcode that spans municipalities or a very wide range of numbers
+  holds the offset of its numbers instead, which are then bisected;
+- ``nummers``: the house numbers of each postcode, sorted, one postcode after the other
+  (``starts`` per postcode), two bytes each unless a number exceeds 65535;
+- ``gemeente``: per postcode the index of its gemeentecode (two bytes per postcode, not per
+  address: nearly every postcode lies in one municipality);
+- ``afwijkend``: per position in ``nummers``, the municipality of each address of a postcode that
+  spans municipalities (marked ``GEMENGD``), and the candidates of an address the source lists
+  under two municipalities (answered with :class:`~.errors.DubbelzinnigAdres`);
+- ``maskers``: the bitmasks, computed once when the index is built and stored in the file.
 
 The index answers in the municipal classification of its source (``indeling``, 1 January of the
 CBS table's year); :class:`~.zoeker.Gemeentezoeker` carries that to the date asked. The binary
@@ -97,6 +100,8 @@ class Adresindex:
         "_dubbel",
         "_einden",
         "_gemeente",
+        "_masker_starts",
+        "_maskers",
         "_nummers",
         "_postcodes",
         "_sleutels",
@@ -114,27 +119,28 @@ class Adresindex:
         gemeente: array[int],
         afwijkend: dict[int, int],
         dubbel: tuple[tuple[str, ...], ...],
+        maskers: array[int] | None = None,
+        masker_starts: array[int] | None = None,
     ) -> None:
+        if maskers is None or masker_starts is None:
+            maskers, masker_starts = _bereken_maskers(starts, nummers, gemeente)
         self.info = info
         self._codes = codes
         self._sleutels = sleutels
-        # Per postcode one int, so that the hot path touches the dict and nothing else (at the
-        # size of a country every further array read is a cache miss). Nearly always:
-        #     bitmask of its house numbers << 34 | lowest number << 17 | _MASKER | gemeente
-        # and for a postcode that spans municipalities or a very wide range of numbers:
-        #     begin << 25 | min(count, 255) << 17 | gemeente   (the numbers are bisected)
+        # Per postcode one int, so that the hot path touches the dict and nothing else. Nearly
+        # always:  bitmask of its house numbers << 34 | lowest number << 17 | _MASKER | gemeente
+        # else:    begin << 25 | min(count, 255) << 17 | gemeente   (the numbers are bisected)
         # The arrays stay for iteration and the file.
         self._postcodes: dict[str, int] = {}
         self._einden: dict[int, int] = {}
+        masker_bytes = maskers.tobytes()
         for p, sleutel in enumerate(sleutels):
             begin, eind = starts[p], starts[p + 1]
             g = gemeente[p]
-            laagste = nummers[begin]
-            if g != GEMENGD and nummers[eind - 1] - laagste < _MAX_BEREIK:
-                masker = 0
-                for i in range(begin, eind):
-                    masker |= 1 << (nummers[i] - laagste)
-                waarde = (masker << 34) | (laagste << 17) | _MASKER | g
+            m_begin, m_eind = masker_starts[p], masker_starts[p + 1]
+            if m_begin != m_eind:
+                masker = int.from_bytes(masker_bytes[m_begin:m_eind], "little")
+                waarde = (masker << 34) | (nummers[begin] << 17) | _MASKER | g
             else:
                 if eind - begin >= _LANG:
                     self._einden[begin] = eind
@@ -145,6 +151,8 @@ class Adresindex:
         self._gemeente = gemeente
         self._afwijkend = afwijkend
         self._dubbel = dubbel
+        self._maskers = maskers
+        self._masker_starts = masker_starts
 
     # --- the Adresbron protocol ------------------------------------------------------------------
 
@@ -262,6 +270,8 @@ class Adresindex:
             ("gemeente", self._gemeente),
             ("afwijkend_sleutels", afwijkend_sleutels),
             ("afwijkend_waarden", afwijkend_waarden),
+            ("maskers", self._maskers),
+            ("masker_starts", self._masker_starts),
         ]
 
     def opslaan(self, pad: str | Path) -> None:
@@ -309,6 +319,8 @@ _VERWACHTE_ARRAYS = (
     ("gemeente", "H"),
     ("afwijkend_sleutels", "I"),
     ("afwijkend_waarden", "I"),
+    ("maskers", "B"),
+    ("masker_starts", "I"),
 )
 
 
@@ -370,6 +382,10 @@ def laad_index(pad: str | Path) -> Adresindex:
         raise IndexBestandFout(bron, "postcode tables differ in size")
     if arrays["starts"][-1] != len(arrays["nummers"]):
         raise IndexBestandFout(bron, "offsets do not match the house numbers")
+    if len(arrays["masker_starts"]) != n + 1 or arrays["masker_starts"][-1] != len(
+        arrays["maskers"]
+    ):
+        raise IndexBestandFout(bron, "bitmask offsets do not match the bitmasks")
     afwijkend = dict(zip(arrays["afwijkend_sleutels"], arrays["afwijkend_waarden"], strict=True))
     return Adresindex(
         info,
@@ -380,7 +396,29 @@ def laad_index(pad: str | Path) -> Adresindex:
         arrays["gemeente"],
         afwijkend,
         dubbel,
+        arrays["maskers"],
+        arrays["masker_starts"],
     )
+
+
+def _bereken_maskers(
+    starts: array[int], nummers: array[int], gemeente: array[int]
+) -> tuple[array[int], array[int]]:
+    """Per postcode the bitmask of its house numbers (bit k: lowest + k exists), little-endian
+    bytes one after the other; empty for the postcodes that are bisected instead."""
+    maskers = bytearray()
+    masker_starts = array("I", [0])
+    for p in range(len(gemeente)):
+        begin, eind = starts[p], starts[p + 1]
+        laagste = nummers[begin]
+        bereik = nummers[eind - 1] - laagste
+        if gemeente[p] != GEMENGD and bereik < _MAX_BEREIK:
+            masker = 0
+            for i in range(begin, eind):
+                masker |= 1 << (nummers[i] - laagste)
+            maskers += masker.to_bytes(bereik // 8 + 1, "little")
+        masker_starts.append(len(maskers))
+    return array("B", maskers), masker_starts
 
 
 class IndexBouwer:
