@@ -420,3 +420,19 @@ def test_an_ambiguous_address_is_never_routed(boek: Any) -> None:
     router = Router(Gemeentezoeker([bouwer.bouw()]), boek)
     with pytest.raises(DubbelzinnigAdres):
         router.route(zoekadres("4356XY", 8), op=OP)
+
+
+def test_a_member_name_twice_is_refused(sleutel: Ondertekensleutel, vertrouwd: Sleutelbos) -> None:
+    # Parsers disagree on which of two equal names wins: one signature, two possible editions.
+    tekst = VOORBEELD.replace(b'"editie": 7,', b'"editie": 7, "editie": 9,')
+    assert tekst != VOORBEELD
+    with pytest.raises(OngeldigAdresboek) as exc:
+        laad_adresboek(onderteken(tekst, sleutel), vertrouwd)
+    assert [(v.pointer, v.code) for v in exc.value.violations] == [("", "dubbele_naam")]
+    assert "'editie'" in exc.value.violations[0].melding
+
+
+def test_the_router_refuses_an_edition_outside_its_period(boek: Any) -> None:
+    router = Router(Gemeentezoeker([voorbeeldindex()]), boek)
+    with pytest.raises(AdresboekVerlopen):
+        router.route(zoekadres("4381AB", 1), op=date(2028, 1, 3))

@@ -48,6 +48,9 @@ def lees_document(data: bytes | str) -> AdresboekDocument:
         raise OngeldigAdresboek(
             [Violation("", "te_groot", f"{len(data)} bytes; at most {MAX_DOCUMENT_BYTES}")]
         )
+    dubbel = _dubbele_namen(data)
+    if dubbel is not None:
+        raise OngeldigAdresboek([Violation(dubbel[0], "dubbele_naam", dubbel[1])])
     try:
         return AdresboekDocument.model_validate_json(data, strict=True, context=WIRE_CONTEXT)
     except ValidationError as exc:
@@ -56,6 +59,36 @@ def lees_document(data: bytes | str) -> AdresboekDocument:
         raise OngeldigAdresboek(
             [Violation("", "te_diep_genest", "the document is nested too deeply")]
         ) from None
+
+
+def _dubbele_namen(data: bytes) -> tuple[str, str] | None:
+    """The first member name that occurs twice in one object, as (pointer, message). The hook
+    sees no path, so the pointer is the whole document and the message names the member.
+
+    JSON parsers disagree on which of two equal names wins; in a signed document that ambiguity
+    could make two readers see different editions behind one signature, so it is refused.
+    """
+    import json
+
+    class _Dubbel(Exception):
+        pass
+
+    def paren(items: list[tuple[str, object]]) -> dict[str, object]:
+        gezien: dict[str, object] = {}
+        for naam, waarde in items:
+            if naam in gezien:
+                raise _Dubbel(naam)
+            gezien[naam] = waarde
+        return gezien
+
+    try:
+        json.loads(data, object_pairs_hook=paren)
+    except _Dubbel as exc:
+        naam = str(exc.args[0])
+        return "", f"the member name {naam!r} occurs twice in one object"
+    except (ValueError, RecursionError):
+        return None  # not JSON: the validation below says so, with its own code
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +128,10 @@ class Adresboek:
         self._organisaties = {o.id: o for o in document.organisaties}
         self._per_oin = {o.oin: o for o in document.organisaties}
         self._per_code: dict[str, list[Gemeentevermelding]] = defaultdict(list)
+        self._per_organisatie: dict[str, list[Gemeentevermelding]] = defaultdict(list)
         for vermelding in document.gemeenten:
             self._per_code[vermelding.gemeentecode].append(vermelding)
+            self._per_organisatie[vermelding.organisatie].append(vermelding)
 
     @property
     def editie(self) -> int:
@@ -124,11 +159,7 @@ class Adresboek:
         org = self._per_oin.get(oin)
         if org is None:
             return frozenset()
-        return frozenset(
-            v.gemeentecode
-            for v in self.document.gemeenten
-            if v.organisatie == org.id and v.geldig_op(op)
-        )
+        return frozenset(v.gemeentecode for v in self._per_organisatie[org.id] if v.geldig_op(op))
 
     def gemeentecodes(self, *, op: date) -> frozenset[str]:
         """Every municipality with an organisation on ``op``."""

@@ -3,8 +3,8 @@
 The sender's routing is a thin adapter over this: find the gemeentecode on the referral's date
 (:class:`~warm_referral.adressen.zoeker.Gemeentezoeker`), then the serving organisation and an
 endpoint it can use (:class:`~.boek.Adresboek`). Every failure is a typed error *before* anything
-is sent: an invalid or unknown address, a municipality without an organisation, or an
-organisation without an endpoint this sender can use.
+is sent: an address book that is not valid on the date, an invalid or unknown address, a
+municipality without an organisation, or an organisation without an endpoint this sender can use.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .._version import SPEC_VERSIE
 from ..adressen.adres import AdresLike, Zoekadres
 from ..adressen.zoeker import Gemeentevondst, Gemeentezoeker
 from .boek import Adresboek, Vermelding
+from .errors import AdresboekVerlopen
 from .model import Binding, Eindpunt, Organisatie
 
 __all__ = ["Route", "Router"]
@@ -62,6 +63,9 @@ class Router:
 
     def route(self, adres: AdresLike | Zoekadres, *, op: date) -> Route:
         """The route of a referral for ``adres`` dated ``op`` (the verwijsdatum)."""
+        boek = self.adresboek.document
+        if not self.adresboek.geldig_op(op):
+            raise AdresboekVerlopen(boek.editie, boek.geldig_vanaf, boek.geldig_tot, op)
         vondst = self.zoeker.zoek(adres, op=op)
         vermelding = self.adresboek.zoek(vondst.gemeentecode, op=op)
         vervanger = self.overschrijvingen.get(vondst.gemeentecode)
