@@ -257,11 +257,11 @@ def eisen_pagina(catalogus: dict[str, Any]) -> str:
 
 
 def adresboek_schema() -> dict[str, str]:
-    """spec/v1/schemas/Adresboek.json from the address-book models."""
-    from warm_referral.adresboek.schema import SCHEMA_NAAM, build_adresboek_schema
+    """spec/v1/adresboek/adresboek.schema.json from the address-book models."""
+    from warm_referral.adresboek.schema import SCHEMA_PAD, build_adresboek_schema
     from warm_referral.schemas import dump_schema
 
-    return {f"spec/v1/schemas/{SCHEMA_NAAM}": dump_schema(build_adresboek_schema())}
+    return {SCHEMA_PAD: dump_schema(build_adresboek_schema())}
 
 
 ADRESBOEK_VOORBEELD = "spec/v1/adresboek/voorbeeld-adresboek"

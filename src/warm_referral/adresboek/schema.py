@@ -3,16 +3,20 @@
 The models are the one source, as for the messages: pydantic generates the schema and the
 messages' post-processing (:mod:`warm_referral.schemas`) gives it the published form (optional
 members absent rather than null, rules in words). ``tools/generate.py`` writes it to
-``spec/v1/schemas/Adresboek.json``; a test fails when the committed file drifts.
+``spec/v1/adresboek/adresboek.schema.json`` (beside the example edition; ``spec/v1/schemas/`` holds
+the message schemas only); a test fails when the committed file drifts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SCHEMA_NAAM", "build_adresboek_schema"]
+__all__ = ["ADRESBOEK_BASE_URI", "SCHEMA_PAD", "build_adresboek_schema"]
 
-SCHEMA_NAAM = "Adresboek.json"
+#: Where NVVK publishes the address-book files; the schema's ``$id`` is relative to it.
+ADRESBOEK_BASE_URI = "https://standaarden.nvvk.nl/warme-doorverwijzing/v1/adresboek/"
+#: The schema's path in the repository (and under the base URI: its file name).
+SCHEMA_PAD = "spec/v1/adresboek/adresboek.schema.json"
 
 
 def build_adresboek_schema() -> dict[str, Any]:
@@ -20,7 +24,7 @@ def build_adresboek_schema() -> dict[str, Any]:
     from pydantic import BaseModel
     from pydantic.json_schema import models_json_schema
 
-    from ..schemas import _DIALECT, SCHEMA_BASE_URI, _clean_model, _type_args
+    from ..schemas import _DIALECT, _clean_model, _type_args
     from .model import AdresboekDocument
 
     classes: dict[str, type[Any]] = {}
@@ -46,7 +50,7 @@ def build_adresboek_schema() -> dict[str, Any]:
     hoofd["title"] = "Adresboek"
     return {
         "$schema": _DIALECT,
-        "$id": SCHEMA_BASE_URI + SCHEMA_NAAM,
+        "$id": ADRESBOEK_BASE_URI + SCHEMA_PAD.rsplit("/", 1)[1],
         **hoofd,
         "description": (
             "One edition of the warm-referral address book: the payload of the compact JWS that "
