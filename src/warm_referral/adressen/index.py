@@ -1,7 +1,7 @@
 """A packed, read-only index from postcode and house number to gemeentecode.
 
 The whole country is about 9 million addresses in some 460,000 postcodes (PC6). A dict of tuples
-takes well over a gigabyte; this index takes about 115 MB and answers faster than that dict:
+takes well over a gigabyte; this index takes about 120 MB and answers at least as fast as that dict:
 
 - ``postcodes``: a dict from postcode (``1234AB``) to one int per postcode. For nearly every
   postcode that int holds the bitmask of its house numbers, its lowest number and its
