@@ -197,6 +197,7 @@ _GEBIEDEN = {
     "ROB": "Robuustheid tegen vijandige invoer",
     "TLS": "Transportbeveiliging",
     "PRIV": "Privacy en logging",
+    "ADR": "Adressering en het adresboek",
 }
 
 

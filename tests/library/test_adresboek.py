@@ -126,6 +126,7 @@ def test_schema_and_models_refuse_the_same_documents(wijziging: Any, code: str) 
 # --- verified on every load -----------------------------------------------------------------------
 
 
+@pytest.mark.eis("WD-ADR-03")
 def test_a_tampered_payload_is_refused(sleutel: Ondertekensleutel, vertrouwd: Sleutelbos) -> None:
     kop, _, handtekening = onderteken(VOORBEELD, sleutel).split(".")
     vervalst = VOORBEELD.replace(
@@ -136,6 +137,7 @@ def test_a_tampered_payload_is_refused(sleutel: Ondertekensleutel, vertrouwd: Sl
         laad_adresboek(f"{kop}.{b64(vervalst)}.{handtekening}", vertrouwd)
 
 
+@pytest.mark.eis("WD-ADR-03")
 def test_a_flipped_bit_anywhere_is_refused(
     sleutel: Ondertekensleutel, vertrouwd: Sleutelbos
 ) -> None:
@@ -149,6 +151,7 @@ def test_a_flipped_bit_anywhere_is_refused(
             laad_adresboek(tekst[:positie] + ander + tekst[positie + 1 :], vertrouwd)
 
 
+@pytest.mark.eis("WD-ADR-03")
 def test_an_unknown_key_is_refused(vertrouwd: Sleutelbos) -> None:
     ander = Ondertekensleutel(ECKey.generate_key("P-256", private=True), "nvvk-adresboek-test-2026")
     with pytest.raises(HandtekeningOngeldig):  # same kid, other key
@@ -165,6 +168,7 @@ def test_a_rotated_key_works_while_both_are_trusted(sleutel: Ondertekensleutel) 
     assert laad_adresboek(onderteken(VOORBEELD, sleutel), bos).handtekening.alg == "ES256"
 
 
+@pytest.mark.eis("WD-ADR-03")
 @pytest.mark.parametrize(
     ("kop", "melding"),
     [
@@ -202,6 +206,7 @@ def test_only_the_expected_header_is_accepted(
         laad_adresboek(tekst, vertrouwd)
 
 
+@pytest.mark.eis("WD-ADR-03")
 def test_an_hmac_signature_with_the_public_key_as_secret_is_refused(vertrouwd: Sleutelbos) -> None:
     geheim = OctKey.import_key(json.dumps(vertrouwd["nvvk-adresboek-test-2026"].as_dict()).encode())
     kop = {"alg": "HS256", "kid": "nvvk-adresboek-test-2026", "typ": TYP}
@@ -229,6 +234,7 @@ def test_an_invalid_edition_with_a_good_signature_is_refused(
     assert exc.value.violations[0].pointer == "/gemeenten/0/organisatie"
 
 
+@pytest.mark.eis("WD-ADR-04")
 def test_an_expired_or_early_edition_is_refused(
     sleutel: Ondertekensleutel, vertrouwd: Sleutelbos
 ) -> None:
@@ -240,6 +246,7 @@ def test_an_expired_or_early_edition_is_refused(
     assert laad_adresboek(tekst, vertrouwd, op=date(2027, 12, 31)).editie == 7
 
 
+@pytest.mark.eis("WD-ADR-05")
 def test_an_older_edition_is_refused_once_a_newer_was_seen(
     sleutel: Ondertekensleutel, vertrouwd: Sleutelbos
 ) -> None:
@@ -381,6 +388,7 @@ def test_endpoints_follow_their_dates_and_bindings(boek: Any) -> None:
         nu.eindpunt(spec_versie="2.0")
 
 
+@pytest.mark.eis("WD-ADR-07")
 def test_a_receiver_learns_which_municipalities_it_serves(boek: Any) -> None:
     assert boek.bediend_door("00000001001234567000", op=OP) == {"0718", "0687", "0717"}
     assert boek.bediend_door("00000001004567890000", op=date(2024, 1, 1)) == frozenset()
@@ -389,6 +397,7 @@ def test_a_receiver_learns_which_municipalities_it_serves(boek: Any) -> None:
     assert boek.organisatie("gemeente-weert").oin == "00000001004567890000"
 
 
+@pytest.mark.eis("WD-ADR-01", "WD-ADR-06")
 def test_routing_an_address_end_to_end(boek: Any) -> None:
     router = Router(Gemeentezoeker([voorbeeldindex(2025), voorbeeldindex(2022)]), boek)
     route = router.route(
@@ -411,6 +420,7 @@ def test_an_override_replaces_the_endpoint_not_the_organisation(boek: Any) -> No
     assert route.organisatie.id == "schuldhulp-walcheren"
 
 
+@pytest.mark.eis("WD-ADR-02")
 def test_an_ambiguous_address_is_never_routed(boek: Any) -> None:
     from warm_referral.adressen import IndexBouwer
 
@@ -432,6 +442,7 @@ def test_a_member_name_twice_is_refused(sleutel: Ondertekensleutel, vertrouwd: S
     assert "'editie'" in exc.value.violations[0].melding
 
 
+@pytest.mark.eis("WD-ADR-04")
 def test_the_router_refuses_an_edition_outside_its_period(boek: Any) -> None:
     router = Router(Gemeentezoeker([voorbeeldindex()]), boek)
     with pytest.raises(AdresboekVerlopen):
