@@ -34,9 +34,9 @@ from typing import Any
 from lxml import etree
 
 from warm_referral import Verwijzing, parse_json
+from warm_referral.codec.xml import parse_xml, to_xml, xml_schema
+from warm_referral.codec.xml.hardened import hardened_parser
 from warm_referral.models._base import WIRE_CONTEXT
-from warm_referral.xml import parse_xml, xml_schema
-from warm_referral.xml.hardened import hardened_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 0.25
@@ -102,11 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     from xsdata.formats.dataclass.parsers import XmlParser
     from xsdata.formats.dataclass.parsers.config import ParserConfig
 
-    from warm_referral.xml._bindings import Verwijzing as XsdataVerwijzing
+    from warm_referral.codec.xml.bindings import Verwijzing as XsdataVerwijzing
 
     json_bytes = EXAMPLE.read_bytes()
     bericht = parse_json(json_bytes)
-    xml_bytes = bericht.to_xml()
+    xml_bytes = to_xml(bericht)
     schema = xml_schema()
     lxml_parser = hardened_parser()
     xsdata_parser = XmlParser(config=ParserConfig(fail_on_unknown_properties=True))
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     def json_ref() -> None:
         parse_json(json_bytes)
 
-    from warm_referral.xml.codec import _bind, _root_class
+    from warm_referral.codec.xml.codec import _bind, _root_class
 
     tree = etree.fromstring(xml_bytes, lxml_parser)
     cls, shape = _root_class(tree)

@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 import yaml
-from spec_support import ROOT, valid_examples
+from paths import ROOT
+from spec_support import valid_examples
 
-import warm_referral.codec.violations
 import warm_referral.models.berichten
 import warm_referral.models.onderdelen
+import warm_referral.models.violations
 import warm_referral.models.wire_types
 from warm_referral.models import BERICHTTYPES
 
@@ -45,7 +46,7 @@ MODEL_SOURCE = "".join(
         warm_referral.models.berichten,
         warm_referral.models.onderdelen,
         warm_referral.models.wire_types,
-        warm_referral.codec.violations,  # the codes pydantic's own errors are mapped to
+        warm_referral.models.violations,  # the codes pydantic's own errors are mapped to
     )
 )
 

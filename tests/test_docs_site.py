@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-from spec_support import ROOT
+from paths import ROOT
 
 SITE = Path(os.environ["WARM_REFERRAL_SITE"]) if os.environ.get("WARM_REFERRAL_SITE") else None
 

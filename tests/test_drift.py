@@ -6,7 +6,7 @@ import importlib.util
 import sys
 
 import pytest
-from spec_support import ROOT
+from paths import ROOT
 
 
 def _generator():  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import warm_referral.deadlines as deadlines
+from warm_referral import amsterdamse_datum
 from warm_referral.cli import main
 
 _echt_contact = deadlines.contact_deadline
@@ -49,7 +50,7 @@ def _profiel(profiel: Any) -> Any:
 def goede_vrijdag_vergeten(ontvangen_op: datetime, profiel: Any = None) -> datetime:
     """Counts Good Friday as a werkdag (as the Dutch public-holiday calendar does not list it)."""
     p = _profiel(profiel)
-    dag, geteld = deadlines.lokale_datum(ontvangen_op), 0
+    dag, geteld = amsterdamse_datum(ontvangen_op), 0
     while geteld < p.contacttermijn_werkdagen:
         dag += timedelta(days=1)
         if p.kalender.is_werkdag(dag) or dag == _pasen(dag.year) - timedelta(days=2):
@@ -60,7 +61,7 @@ def goede_vrijdag_vergeten(ontvangen_op: datetime, profiel: Any = None) -> datet
 def kalenderdagen(ontvangen_op: datetime, profiel: Any = None) -> datetime:
     """Counts calendar days instead of werkdagen."""
     p = _profiel(profiel)
-    return _einde(deadlines.lokale_datum(ontvangen_op) + timedelta(days=p.contacttermijn_werkdagen))
+    return _einde(amsterdamse_datum(ontvangen_op) + timedelta(days=p.contacttermijn_werkdagen))
 
 
 def utc_datum(ontvangen_op: datetime, profiel: Any = None) -> datetime:

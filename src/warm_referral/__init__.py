@@ -8,7 +8,10 @@ Heavy parts load on first use, so ``import warm_referral`` stays cheap::
 
     import warm_referral
     bericht = warm_referral.parse_json(data)   # any message; raises InvalidPeerMessage
-    data = bericht.to_json()
+    data = bericht.to_json()                   # or warm_referral.to_xml(bericht)
+
+Every timestamp in the protocol is RFC 3339 in UTC (``format_tijdstip``, ``parse_tijdstip``) and
+every date a Europe/Amsterdam calendar date (``amsterdamse_datum``): one helper each, here.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .codec.json_codec import parse_json
+    from ._tijd import AMSTERDAM, amsterdamse_datum, format_tijdstip, parse_tijdstip
+    from .codec.json_codec import parse_json, parse_json_as
+    from .codec.xml import parse_xml, to_xml
     from .models import (
         BERICHTTYPES,
         Bericht,
@@ -46,9 +51,9 @@ if TYPE_CHECKING:
         Verwijzing,
         nieuwe_envelop,
     )
-    from .xml import parse_xml
 
 __all__ = [
+    "AMSTERDAM",
     "BERICHTTYPES",
     "SPEC_VERSIE",
     "Bericht",
@@ -72,14 +77,24 @@ __all__ = [
     "Violation",
     "WarmReferralError",
     "__version__",
+    "amsterdamse_datum",
+    "format_tijdstip",
     "nieuwe_envelop",
     "parse_json",
+    "parse_json_as",
+    "parse_tijdstip",
     "parse_xml",
+    "to_xml",
 ]
 
 _LAZY = {
     "parse_json": ".codec.json_codec",
-    "parse_xml": ".xml",
+    "parse_json_as": ".codec.json_codec",
+    "parse_xml": ".codec.xml",
+    "to_xml": ".codec.xml",
+    **dict.fromkeys(
+        ("AMSTERDAM", "amsterdamse_datum", "format_tijdstip", "parse_tijdstip"), "._tijd"
+    ),
     **dict.fromkeys(
         (
             "BERICHTTYPES",

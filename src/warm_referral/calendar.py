@@ -35,7 +35,12 @@ from datetime import date, datetime, timedelta
 from os import PathLike
 from typing import TYPE_CHECKING
 
-from .errors import LocalProtocolError, WarmReferralError
+from .errors import (  # this module's errors, defined with the others in .errors
+    AtwNotApplicableError,
+    CalendarDataError,
+    CalendarInputError,
+    DateOutOfRangeError,
+)
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -76,30 +81,6 @@ _SATURDAY = 5
 # Years added beyond the one a query needs when the precomputed window grows.
 _GROEIMARGE_JAREN = 25
 _MIN_VENSTER_JAREN = 36
-
-
-# --- errors ---------------------------------------------------------------------------------------
-
-
-class CalendarInputError(LocalProtocolError, ValueError):
-    """The caller asked the calendar something it cannot answer (e.g. ``n < 1``, a datetime)."""
-
-
-class DateOutOfRangeError(CalendarInputError):
-    """The date lies outside the years the calendar covers."""
-
-
-class AtwNotApplicableError(CalendarInputError):
-    """Atw art. 1 and 2 do not apply to this term (art. 1 lid 2 or art. 4)."""
-
-
-class CalendarDataError(WarmReferralError):
-    """A calendar data file or entry is broken; ``bron`` names the file and line."""
-
-    def __init__(self, bron: str, reden: str) -> None:
-        self.bron = bron
-        self.reden = reden
-        super().__init__(f"{bron}: {reden}")
 
 
 # --- why a day is not a werkdag -------------------------------------------------------------------

@@ -30,7 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from ._tijd import AMSTERDAM, amsterdamse_datum
 from .calendar import Reden, Werkdagkalender, standaard_kalender
-from .errors import LocalProtocolError, WarmReferralError
+from .errors import (  # this module's errors, defined with the others in .errors
+    DeadlineInputError,
+    ProfileDataError,
+    UnknownProfileError,
+)
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -58,7 +62,6 @@ __all__ = [
     "knooppunt_antwoord_uiterlijk",
     "knooppunt_ophalen_uiterlijk",
     "laad_afsprakenprofielen",
-    "lokale_datum",
     "standaard_afsprakenprofiel",
     "wgs_eerste_gesprek_uiterlijk",
 ]
@@ -80,36 +83,6 @@ KNOOPPUNT_ANTWOORD_WERKDAGEN = 10
 PROFIELEN_BESTAND = "afsprakenprofielen.json"
 _PROFIELEN_FORMAAT = "warm_referral.afsprakenprofielen/1"
 _NAAM_PATROON = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
-
-# --- errors ---------------------------------------------------------------------------------------
-
-
-class DeadlineInputError(LocalProtocolError, ValueError):
-    """The caller passed something a deadline cannot be computed from (e.g. a naive datetime)."""
-
-
-class UnknownProfileError(LocalProtocolError, KeyError):
-    """No afsprakenprofiel has this name; ``bekend`` lists the names that exist."""
-
-    def __init__(self, naam: str, bekend: Iterable[str]) -> None:
-        self.naam = naam
-        self.bekend = tuple(sorted(bekend))
-        super().__init__(
-            f"unknown afsprakenprofiel {naam!r}; known: {', '.join(self.bekend) or '(none)'}"
-        )
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
-
-
-class ProfileDataError(WarmReferralError):
-    """A profile data file is broken; ``bron`` names the file (and the profile)."""
-
-    def __init__(self, bron: str, reden: str) -> None:
-        self.bron = bron
-        self.reden = reden
-        super().__init__(f"{bron}: {reden}")
 
 
 # --- agreement profiles ---------------------------------------------------------------------------
@@ -313,9 +286,9 @@ def _profiel(profiel: Afsprakenprofiel | str | None) -> Afsprakenprofiel:
 # --- time zone ------------------------------------------------------------------------------------
 
 
-def lokale_datum(moment: datetime) -> date:
-    """The Europe/Amsterdam calendar date of an aware timestamp (a naive one is refused: its
-    meaning depends on where the code runs)."""
+def _lokale_datum(moment: datetime) -> date:
+    """The Amsterdam date of a timestamp the caller passed, with this module's error for a value
+    that is not an aware datetime."""
     if not isinstance(moment, datetime):
         raise DeadlineInputError(
             f"expected an aware datetime, got {type(moment).__name__} {moment!r}"
@@ -330,7 +303,7 @@ def lokale_datum(moment: datetime) -> date:
 
 def _als_datum(waarde: date, wat: str) -> date:
     if isinstance(waarde, datetime):
-        return lokale_datum(waarde)
+        return _lokale_datum(waarde)
     if not isinstance(waarde, date):
         raise DeadlineInputError(f"{wat} must be a date, got {type(waarde).__name__} {waarde!r}")
     return waarde
@@ -459,7 +432,7 @@ def contact_deadline_uitleg(
 ) -> ContactDeadlineUitleg:
     """:func:`contact_deadline` with the day-by-day count."""
     p = _profiel(profiel)
-    ontvangstdatum = lokale_datum(ontvangen_op)
+    ontvangstdatum = _lokale_datum(ontvangen_op)
     deadline = contact_deadline(ontvangen_op, p)
     return ContactDeadlineUitleg(
         profiel=p,
@@ -482,7 +455,7 @@ def contact_deadline(
     the deadline may differ from the receipt's.
     """
     p = _profiel(profiel)
-    dag = p.kalender.werkdag_na(lokale_datum(ontvangen_op), p.contacttermijn_werkdagen)
+    dag = p.kalender.werkdag_na(_lokale_datum(ontvangen_op), p.contacttermijn_werkdagen)
     return _einde_van(dag)
 
 

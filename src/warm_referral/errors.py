@@ -1,22 +1,42 @@
-"""Typed errors that say which side is at fault.
+"""Typed errors that say which side is at fault: the home of every error below the lifecycle.
 
 As in h11, a :class:`LocalProtocolError` means *we* (the caller of this library) asked for something
 the protocol does not allow, and a :class:`RemoteProtocolError` means the *peer* sent something the
 protocol does not allow. Callers can react (fix their code, or answer the peer with a Foutbericht)
 without parsing messages.
+
+One home per floor: this module holds the errors of the identifiers, time, model, codec, calendar
+and deadline floors (``warm_referral.calendar`` and ``warm_referral.deadlines`` re-export theirs);
+the lifecycle's are in :mod:`warm_referral.lifecycle.errors`, the monitoring floor's in
+:mod:`warm_referral.monitoring.errors`, the CLI's ``UsageError`` in :mod:`warm_referral.cli`.
+
+One error language: class names and messages are English (errors are infrastructure, and a
+developer anywhere must be able to read them); the stable, machine-readable codes a peer sees
+(violation codes such as ``bsn_niet_toegestaan``, problem types such as ``bericht-id-hergebruikt``)
+are Dutch, part of the protocol's vocabulary and listed in the requirement catalogue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "AtwNotApplicableError",
+    "CalendarDataError",
+    "CalendarInputError",
+    "DateOutOfRangeError",
+    "DeadlineInputError",
     "InvalidLocalMessage",
     "InvalidPeerMessage",
+    "InvalidTimestamp",
     "LocalProtocolError",
     "MessageValidationError",
+    "ProfileDataError",
     "ProtocolError",
     "RemoteProtocolError",
+    "TimeInputError",
+    "UnknownProfileError",
     "Violation",
     "WarmReferralError",
 ]
@@ -82,3 +102,70 @@ class InvalidPeerMessage(MessageValidationError, RemoteProtocolError):
 
 class InvalidLocalMessage(MessageValidationError, LocalProtocolError):
     """A message we are building is not valid: fix the calling code or its input."""
+
+
+# --- time, calendar and deadlines -----------------------------------------------------------------
+
+
+class TimeInputError(LocalProtocolError, ValueError):
+    """A time value the caller passed cannot be used (a naive datetime where an aware one is
+    needed: its meaning would depend on the machine)."""
+
+
+class InvalidTimestamp(WarmReferralError, ValueError):
+    """Text that is not an RFC 3339 date-time. ``code`` is the stable violation code
+    (``tijdstip_ongeldig`` or ``tijdzone_ontbreekt``); who is at fault depends on where the text came
+    from, so the caller decides (a pydantic validator turns it into a violation)."""
+
+    def __init__(self, code: str, melding: str) -> None:
+        self.code = code
+        self.melding = melding
+        super().__init__(melding)
+
+
+class CalendarInputError(LocalProtocolError, ValueError):
+    """The caller asked the calendar something it cannot answer (e.g. ``n < 1``, a datetime)."""
+
+
+class DateOutOfRangeError(CalendarInputError):
+    """The date lies outside the years the calendar covers."""
+
+
+class AtwNotApplicableError(CalendarInputError):
+    """Atw art. 1 and 2 do not apply to this term (art. 1 lid 2 or art. 4)."""
+
+
+class CalendarDataError(WarmReferralError):
+    """A calendar data file or entry is broken; ``bron`` names the file and line."""
+
+    def __init__(self, bron: str, reden: str) -> None:
+        self.bron = bron
+        self.reden = reden
+        super().__init__(f"{bron}: {reden}")
+
+
+class DeadlineInputError(TimeInputError):
+    """The caller passed something a deadline cannot be computed from (e.g. a naive datetime)."""
+
+
+class UnknownProfileError(LocalProtocolError, KeyError):
+    """No afsprakenprofiel has this name; ``bekend`` lists the names that exist."""
+
+    def __init__(self, naam: str, bekend: Iterable[str]) -> None:
+        self.naam = naam
+        self.bekend = tuple(sorted(bekend))
+        super().__init__(
+            f"unknown afsprakenprofiel {naam!r}; known: {', '.join(self.bekend) or '(none)'}"
+        )
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class ProfileDataError(WarmReferralError):
+    """A profile data file is broken; ``bron`` names the file (and the profile)."""
+
+    def __init__(self, bron: str, reden: str) -> None:
+        self.bron = bron
+        self.reden = reden
+        super().__init__(f"{bron}: {reden}")

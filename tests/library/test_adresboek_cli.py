@@ -186,10 +186,10 @@ def test_zoek_routes_an_address(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("adres", "melding"),
     [
-        (("4381AB", "2"), "OnbekendHuisnummer"),
-        (("4381ZZ", "1"), "OnbekendePostcode"),
-        (("4531AB", "1"), "GeenOntvanger"),
-        (("0381AB", "1"), "OngeldigAdres"),
+        (("4381AB", "2"), "UnknownHouseNumber"),
+        (("4381ZZ", "1"), "UnknownPostcode"),
+        (("4531AB", "1"), "NoReceiver"),
+        (("0381AB", "1"), "InvalidAddress"),
         (("4381AB", "1a"), "whole number"),
     ],
 )
@@ -260,7 +260,7 @@ def test_an_expired_edition_is_refused_by_zoek(capsys: pytest.CaptureFixture[str
         "--op",
         "2028-01-01",
     )
-    assert code == 1 and "AdresboekVerlopen" in err
+    assert code == 1 and "AddressBookExpired" in err
 
 
 def test_zoek_needs_a_source(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

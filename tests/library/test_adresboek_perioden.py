@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from warm_referral.adresboek import (
     AdresboekDocument,
-    GeenOntvanger,
-    OngeldigAdresboek,
+    InvalidAddressBook,
+    NoReceiver,
     lees_document,
     verschillen,
 )
@@ -75,7 +75,7 @@ def overlapt(lijst: list[tuple[int, int | None, str]]) -> bool:
 def test_accepted_exactly_when_no_periods_overlap(per_code: dict[str, Any]) -> None:
     data = json.dumps(editie(per_code)).encode()
     if any(overlapt(lijst) for lijst in per_code.values()):
-        with pytest.raises(OngeldigAdresboek) as exc:
+        with pytest.raises(InvalidAddressBook) as exc:
             lees_document(data)
         assert {v.code for v in exc.value.violations} == {"periode_overlapt"}
         return
@@ -92,7 +92,7 @@ def test_accepted_exactly_when_no_periods_overlap(per_code: dict[str, Any]) -> N
             if geldig:
                 assert boek.zoek(code, op=dag).organisatie.id == geldig[0]
             else:
-                with pytest.raises(GeenOntvanger):
+                with pytest.raises(NoReceiver):
                     boek.zoek(code, op=dag)
 
 

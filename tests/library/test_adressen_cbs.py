@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from warm_referral.adressen import OngeldigeBrondata, index_uit_cbs
+from warm_referral.adressen import InvalidSourceData, index_uit_cbs
 from warm_referral.adressen.voorbeeld import VOORBEELD_JAREN, voorbeeldindex, voorbeeldtabel
 
 
@@ -51,7 +51,7 @@ def test_the_year_comes_from_the_file_name(tmp_path: Path) -> None:
 
 def test_without_a_year_the_caller_must_give_one() -> None:
     tekst = "PC6;Huisnummer;Gemeente\n4381AB;1;0718\n"
-    with pytest.raises(OngeldigeBrondata, match="jaar="):
+    with pytest.raises(InvalidSourceData, match="jaar="):
         lees(tekst)
     assert lees(tekst, jaar=2021).indeling == date(2021, 1, 1)  # type: ignore[attr-defined]
 
@@ -59,7 +59,7 @@ def test_without_a_year_the_caller_must_give_one() -> None:
 def test_disagreeing_years_are_refused(tmp_path: Path) -> None:
     pad = tmp_path / "pc6hnr20230801_gwb.csv"
     pad.write_text("PC6;Huisnummer;Gemeente2024\n4381AB;1;0718\n", encoding="utf-8")
-    with pytest.raises(OngeldigeBrondata, match="different years"):
+    with pytest.raises(InvalidSourceData, match="different years"):
         index_uit_cbs(pad)
     assert index_uit_cbs(pad, jaar=2024).indeling == date(2024, 1, 1)
 
@@ -81,7 +81,7 @@ def test_disagreeing_years_are_refused(tmp_path: Path) -> None:
     ],
 )
 def test_a_broken_table_names_the_line(tekst: str, regel: int, melding: str) -> None:
-    with pytest.raises(OngeldigeBrondata, match=melding) as exc:
+    with pytest.raises(InvalidSourceData, match=melding) as exc:
         lees(tekst)
     assert exc.value.regel == regel
 
@@ -89,7 +89,7 @@ def test_a_broken_table_names_the_line(tekst: str, regel: int, melding: str) -> 
 def test_a_table_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     pad = tmp_path / "pc6hnr20240801_gwb.csv"
     pad.write_bytes(b"PC6;Huisnummer;Gemeente2024\n4381AB;1;0718\n\xff\xfe;1;0718\n")
-    with pytest.raises(OngeldigeBrondata, match="UTF-8"):
+    with pytest.raises(InvalidSourceData, match="UTF-8"):
         index_uit_cbs(pad)
 
 

@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warm_referral.adressen import (
-    DubbelzinnigAdres,
-    IndexBestandFout,
+    AmbiguousAddress,
     IndexBouwer,
-    OnbekendePostcode,
-    OnbekendHuisnummer,
-    OngeldigAdres,
+    IndexFileError,
+    InvalidAddress,
+    UnknownHouseNumber,
+    UnknownPostcode,
     laad_index,
 )
 from warm_referral.adressen.adres import postcode_sleutel, postcode_uit_sleutel, zoekadres
@@ -65,7 +65,7 @@ def test_an_absent_address_says_whether_the_postcode_exists(
     if (postcode, huisnummer) in adressen:
         return
     bekend = {pc for pc, _ in adressen}
-    verwacht = OnbekendHuisnummer if postcode in bekend else OnbekendePostcode
+    verwacht = UnknownHouseNumber if postcode in bekend else UnknownPostcode
     with pytest.raises(verwacht) as exc:
         index.gemeentecode(postcode, huisnummer)
     assert type(exc.value) is verwacht
@@ -83,7 +83,7 @@ def test_both_representations_answer_alike() -> None:
     for pc, hn, code in rijen:
         assert index.gemeentecode(pc, hn) == code
     for pc, hn in [("1234AB", 2), ("1234AB", 4999), ("1234AC", 700), ("1234AD", 4), ("1234AD", 1)]:
-        with pytest.raises(OnbekendHuisnummer):
+        with pytest.raises(UnknownHouseNumber):
             index.gemeentecode(pc, hn)
 
 
@@ -97,7 +97,7 @@ def test_a_postcode_spanning_two_municipalities() -> None:
         "0687",
         "0687",
     ]
-    with pytest.raises(OnbekendHuisnummer):
+    with pytest.raises(UnknownHouseNumber):
         index.gemeentecode("4356XY", 6)
 
 
@@ -106,7 +106,7 @@ def test_one_address_under_two_municipalities_is_ambiguous() -> None:
         [("4356XY", 1, "0717"), ("4356XY", 2, "0717"), ("4356XY", 2, "0687"), ("4356XY", 2, "0717")]
     )
     assert index.gemeentecode("4356XY", 1) == "0717"
-    with pytest.raises(DubbelzinnigAdres) as exc:
+    with pytest.raises(AmbiguousAddress) as exc:
         index.gemeentecode("4356XY", 2)
     assert exc.value.kandidaten == ("0687", "0717")
 
@@ -137,7 +137,7 @@ def test_input_that_is_no_address_is_our_fault(
     postcode: object, huisnummer: object, veld: str
 ) -> None:
     index = bouw([("4381AB", 1, "0718")])
-    with pytest.raises(OngeldigAdres) as exc:
+    with pytest.raises(InvalidAddress) as exc:
         index.gemeentecode(postcode, huisnummer)  # type: ignore[arg-type]
     assert exc.value.veld == veld
     assert exc.value.fault == "local"
@@ -176,7 +176,7 @@ def test_the_file_round_trips(index_bestand: tuple[Adresindex, Path]) -> None:
     assert list(geladen.adressen()) == list(index.adressen())
     assert geladen.info == index.info
     assert geladen.gemeentecode("1234AB", 70_000) == "0664"
-    with pytest.raises(DubbelzinnigAdres):
+    with pytest.raises(AmbiguousAddress):
         geladen.gemeentecode("4356XZ", 2)
 
 
@@ -185,7 +185,7 @@ def test_a_damaged_file_is_refused(index_bestand: tuple[Adresindex, Path]) -> No
     data = bytearray(pad.read_bytes())
     data[-3] ^= 0x01
     pad.write_bytes(bytes(data))
-    with pytest.raises(IndexBestandFout, match="SHA-256"):
+    with pytest.raises(IndexFileError, match="SHA-256"):
         laad_index(pad)
 
 
@@ -205,12 +205,12 @@ def test_a_foreign_or_cut_file_is_refused(
 ) -> None:
     _, pad = index_bestand
     pad.write_bytes(bewerking(pad.read_bytes()))  # type: ignore[operator]
-    with pytest.raises(IndexBestandFout, match=melding):
+    with pytest.raises(IndexFileError, match=melding):
         laad_index(pad)
 
 
 def test_a_missing_file_is_a_typed_error(tmp_path: Path) -> None:
-    with pytest.raises(IndexBestandFout, match="cannot open"):
+    with pytest.raises(IndexFileError, match="cannot open"):
         laad_index(tmp_path / "absent.idx")
 
 

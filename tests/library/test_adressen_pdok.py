@@ -16,10 +16,10 @@ import httpx
 import pytest
 
 from warm_referral.adressen import (
-    BronFout,
-    DubbelzinnigAdres,
-    OnbekendePostcode,
-    OnbekendHuisnummer,
+    AmbiguousAddress,
+    SourceError,
+    UnknownHouseNumber,
+    UnknownPostcode,
     zoekadres,
 )
 from warm_referral.adressen.pdok import PDOK_BASIS_URL, HttpVerzoek, PdokOpzoeking
@@ -149,16 +149,16 @@ def test_the_request_filters_on_type_postcode_and_number(bron: PdokBron, server:
 
 
 def test_unknown_number_and_unknown_postcode_are_told_apart(bron: PdokBron) -> None:
-    with pytest.raises(OnbekendHuisnummer):
+    with pytest.raises(UnknownHouseNumber):
         bron.zoek(zoekadres("4381AB", 2))
-    with pytest.raises(OnbekendePostcode):
+    with pytest.raises(UnknownPostcode):
         bron.zoek(zoekadres("4381ZZ", 1))
-    with pytest.raises(OnbekendHuisnummer):  # the letter does not exist
+    with pytest.raises(UnknownHouseNumber):  # the letter does not exist
         bron.zoek(zoekadres("4381AB", 1, "C"))
 
 
 def test_letters_in_two_municipalities_without_a_letter_are_ambiguous(bron: PdokBron) -> None:
-    with pytest.raises(DubbelzinnigAdres, match="house letter") as exc:
+    with pytest.raises(AmbiguousAddress, match="house letter") as exc:
         bron.zoek(zoekadres("4356XY", 8))
     assert exc.value.kandidaten == ("0687", "0717")
 
@@ -169,7 +169,7 @@ def test_letters_in_two_municipalities_without_a_letter_are_ambiguous(bron: Pdok
 def test_a_failing_service_is_a_typed_error(server: str, pad: str, fout_van: str) -> None:
     with httpx.Client() as client:
         bron = PdokBron(client, basis_url=server + pad)
-        with pytest.raises(BronFout) as exc:
+        with pytest.raises(SourceError) as exc:
             bron.zoek(zoekadres("4381AB", 1))
     assert exc.value.fault == fout_van
 
@@ -177,7 +177,7 @@ def test_a_failing_service_is_a_typed_error(server: str, pad: str, fout_van: str
 def test_an_unreachable_service_is_a_typed_error() -> None:
     with httpx.Client(timeout=0.5) as client:
         bron = PdokBron(client, basis_url="http://127.0.0.1:9/unreachable")
-        with pytest.raises(BronFout, match="unreachable"):
+        with pytest.raises(SourceError, match="unreachable"):
             bron.zoek(zoekadres("4381AB", 1))
 
 
@@ -188,11 +188,11 @@ def test_the_async_client_gives_the_same_answers(server: str) -> None:
             code = await bron.zoek(zoekadres("4381AB", 3))
             try:
                 await bron.zoek(zoekadres("4381ZZ", 1))
-            except OnbekendePostcode as exc:
+            except UnknownPostcode as exc:
                 return code, type(exc)
         raise AssertionError("no error")
 
-    assert asyncio.run(main()) == ("0718", OnbekendePostcode)
+    assert asyncio.run(main()) == ("0718", UnknownPostcode)
 
 
 def test_pdok_answers_in_todays_classification(bron: PdokBron) -> None:
@@ -216,7 +216,7 @@ def test_the_conversation_takes_two_steps_only_when_nothing_matches() -> None:
     tweede = opzoeking.ontvang(200, antwoord([]))
     assert isinstance(tweede, HttpVerzoek)
     assert parse_qs(urlsplit(tweede.url).query)["rows"] == ["0"]
-    with pytest.raises(OnbekendHuisnummer):
+    with pytest.raises(UnknownHouseNumber):
         opzoeking.ontvang(200, antwoord([], num_found=12))
     with pytest.raises(RuntimeError):
         opzoeking.ontvang(200, antwoord([]))
@@ -244,7 +244,7 @@ def test_the_conversation_takes_two_steps_only_when_nothing_matches() -> None:
 def test_answers_outside_the_documented_format_are_the_services_fault(body: bytes) -> None:
     opzoeking = PdokOpzoeking(zoekadres("4381AB", 1, "A"))
     opzoeking.eerste_verzoek()
-    with pytest.raises(BronFout) as exc:
+    with pytest.raises(SourceError) as exc:
         opzoeking.ontvang(200, body)
     assert exc.value.fault == "remote"
 
@@ -253,7 +253,7 @@ def test_a_bad_count_in_the_second_step_is_the_services_fault() -> None:
     opzoeking = PdokOpzoeking(zoekadres("4381AB", 2))
     opzoeking.eerste_verzoek()
     opzoeking.ontvang(200, antwoord([]))
-    with pytest.raises(BronFout, match="numFound"):
+    with pytest.raises(SourceError, match="numFound"):
         opzoeking.ontvang(200, b'{"response": {"numFound": "12", "docs": []}}')
 
 

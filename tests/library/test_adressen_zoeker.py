@@ -10,16 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warm_referral.adressen import (
-    BronFout,
-    DubbelzinnigAdres,
-    GesplitsteGemeente,
+    AmbiguousAddress,
+    DivisionOutOfRange,
     Herindeling,
     Herindelingen,
-    IndelingBuitenBereik,
-    OnbekendePostcode,
-    OnbekendHuisnummer,
-    OngeldigAdres,
-    OngeldigeBrondata,
+    InvalidAddress,
+    InvalidSourceData,
+    SourceError,
+    SplitMunicipality,
+    UnknownHouseNumber,
+    UnknownPostcode,
     laad_herindelingen,
     standaard_herindelingen,
     zoekadres,
@@ -43,22 +43,22 @@ def test_a_merger_on_another_day_than_new_year() -> None:
 
 
 def test_a_divided_municipality_cannot_be_carried_forward() -> None:
-    with pytest.raises(GesplitsteGemeente) as exc:
+    with pytest.raises(SplitMunicipality) as exc:
         H.vertaal("0788", date(2020, 8, 1), date(2021, 6, 1))
     assert exc.value.kandidaten == ("0757", "0824", "0855", "0865")
 
 
 def test_backward_only_an_untouched_code_is_trusted() -> None:
     assert H.vertaal("0718", date(2025, 1, 1), date(2020, 1, 1)) == "0718"
-    with pytest.raises(IndelingBuitenBereik, match="formed or grew"):
+    with pytest.raises(DivisionOutOfRange, match="formed or grew"):
         H.vertaal("1992", date(2025, 1, 1), date(2022, 6, 1))
-    with pytest.raises(IndelingBuitenBereik):  # Amsterdam grew with Weesp in 2022
+    with pytest.raises(DivisionOutOfRange):  # Amsterdam grew with Weesp in 2022
         H.vertaal("0363", date(2025, 1, 1), date(2022, 1, 1))
     assert H.vertaal("0363", date(2025, 1, 1), date(2022, 3, 24)) == "0363"
 
 
 def test_a_source_using_an_abolished_code_is_inconsistent() -> None:
-    with pytest.raises(IndelingBuitenBereik, match="disagree"):
+    with pytest.raises(DivisionOutOfRange, match="disagree"):
         H.vertaal("0530", date(2025, 1, 1), date(2022, 1, 1))
 
 
@@ -75,11 +75,11 @@ def test_forward_then_back_is_the_identity_where_defined(naar: date) -> None:
     for rij in H.rijen:
         try:
             vooruit = H.vertaal(rij.oude_code, van, naar)
-        except GesplitsteGemeente:
+        except SplitMunicipality:
             continue
         try:
             terug = H.vertaal(vooruit, naar, van)
-        except IndelingBuitenBereik:
+        except DivisionOutOfRange:
             continue  # a merged municipality cannot be taken apart again: refused, not guessed
         assert terug == rij.oude_code
 
@@ -106,7 +106,7 @@ def test_users_can_add_reorganisations() -> None:
 def test_a_broken_merger_table_is_refused(tmp_path: Path, tekst: str, melding: str) -> None:
     pad = tmp_path / "herindelingen.csv"
     pad.write_text(tekst, encoding="utf-8")
-    with pytest.raises(OngeldigeBrondata, match=melding):
+    with pytest.raises(InvalidSourceData, match=melding):
         laad_herindelingen(pad)
 
 
@@ -127,14 +127,14 @@ def test_the_newest_table_answers_and_older_dates_fall_back() -> None:
 
 def test_a_date_before_the_only_table_is_refused_for_a_merged_municipality() -> None:
     zoeker = Gemeentezoeker([voorbeeldindex(2025)])
-    with pytest.raises(IndelingBuitenBereik):
+    with pytest.raises(DivisionOutOfRange):
         zoeker.gemeentecode("3221AB", 4, op=date(2022, 6, 1))
     assert zoeker.gemeentecode("4381AB", 1, op=date(2022, 6, 1)) == "0718"
 
 
 def test_the_date_must_be_a_calendar_date() -> None:
     zoeker = Gemeentezoeker([voorbeeldindex()])
-    with pytest.raises(OngeldigAdres) as exc:
+    with pytest.raises(InvalidAddress) as exc:
         zoeker.gemeentecode("4381AB", 1, op=datetime(2026, 3, 2, tzinfo=timezone.utc))  # type: ignore[arg-type]
     assert exc.value.veld == "datum"
 
@@ -154,7 +154,7 @@ class Bron:
 
 
 def test_the_next_source_is_asked_when_one_does_not_know() -> None:
-    eerste = Bron("cbs", OnbekendePostcode("4381AB", 1))
+    eerste = Bron("cbs", UnknownPostcode("4381AB", 1))
     tweede = Bron("pdok", "0718")
     vondst = Gemeentezoeker([eerste, tweede]).zoek(zoekadres("4381AB", 1, "a"), op=date(2026, 3, 2))
     assert (vondst.gemeentecode, vondst.bron) == ("0718", "pdok")
@@ -164,10 +164,10 @@ def test_the_next_source_is_asked_when_one_does_not_know() -> None:
 @pytest.mark.parametrize(
     ("fouten", "verwacht"),
     [
-        ([OnbekendePostcode("4381AB", 1), OnbekendHuisnummer("4381AB", 1)], OnbekendHuisnummer),
-        ([OnbekendePostcode("4381AB", 1), BronFout("pdok down")], BronFout),
-        ([BronFout("pdok down"), DubbelzinnigAdres("two", ["0718", "0687"])], DubbelzinnigAdres),
-        ([OnbekendePostcode("4381AB", 1), OnbekendePostcode("4381AB", 1)], OnbekendePostcode),
+        ([UnknownPostcode("4381AB", 1), UnknownHouseNumber("4381AB", 1)], UnknownHouseNumber),
+        ([UnknownPostcode("4381AB", 1), SourceError("pdok down")], SourceError),
+        ([SourceError("pdok down"), AmbiguousAddress("two", ["0718", "0687"])], AmbiguousAddress),
+        ([UnknownPostcode("4381AB", 1), UnknownPostcode("4381AB", 1)], UnknownPostcode),
     ],
 )
 def test_when_all_sources_fail_the_most_useful_error_is_raised(
@@ -180,7 +180,7 @@ def test_when_all_sources_fail_the_most_useful_error_is_raised(
 
 def test_invalid_input_stops_before_any_source_is_asked() -> None:
     bron = Bron("cbs", "0718")
-    with pytest.raises(OngeldigAdres):
+    with pytest.raises(InvalidAddress):
         Gemeentezoeker([bron]).gemeentecode("4381AB", 1, "ab", op=date(2026, 3, 2))
     assert bron.gevraagd == []
 
@@ -202,6 +202,6 @@ def test_a_custom_merger_table_is_used() -> None:
     ],
 )
 def test_letters_and_additions_are_checked(args: tuple[object, ...], veld: str) -> None:
-    with pytest.raises(OngeldigAdres) as exc:
+    with pytest.raises(InvalidAddress) as exc:
         zoekadres(*args)  # type: ignore[arg-type]
     assert exc.value.veld == veld

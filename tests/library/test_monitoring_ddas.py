@@ -15,7 +15,7 @@ from warm_referral.models import SoortVerwijzer
 from warm_referral.monitoring.ddas_export import SIGNAALPARTNER, ddas_levering
 from warm_referral.monitoring.synthetisch import synthetische_basislijn, synthetische_historien
 from warm_referral.monitoring.vergelijking import (
-    OngeldigeLevering,
+    InvalidDelivery,
     lees_ddas_levering,
     tel_historien,
     tel_levering,
@@ -109,10 +109,10 @@ def test_lees_ddas_levering_validates() -> None:
     levering = synthetische_basislijn(50, seed=1, van=VAN, tot=TOT)
     assert lees_ddas_levering(json.dumps(levering)) == levering
     levering["leveringen"][0]["extra"] = 1
-    with pytest.raises(OngeldigeLevering) as info:
+    with pytest.raises(InvalidDelivery) as info:
         lees_ddas_levering(json.dumps(levering))
     assert info.value.violations[0].pointer == "/leveringen/0"
-    with pytest.raises(OngeldigeLevering, match="geen_json"):
+    with pytest.raises(InvalidDelivery, match="geen_json"):
         lees_ddas_levering(b"{")
 
 
@@ -123,12 +123,12 @@ def test_the_official_examples_fail_their_own_schema(naam: str) -> None:
     # They spell startdatumMatchtingperiode, which additionalProperties: false refuses (reported
     # to VNG-Realisatie in an earlier closing note). A baseline must not be read from them as is.
     tekst = (DDAS / "v1.2-examples" / f"{naam}.json").read_text(encoding="utf-8")
-    with pytest.raises(OngeldigeLevering, match="startdatumMatchtingperiode"):
+    with pytest.raises(InvalidDelivery, match="startdatumMatchtingperiode"):
         lees_ddas_levering(tekst)
     gecorrigeerd = tekst.replace("startdatumMatchtingperiode", "startdatumMatchingperiode")
     if naam == "uitgebreidVoorbeeld":
         # It also uses a final result of the draft that v1.2 no longer lists.
-        with pytest.raises(OngeldigeLevering, match="Verwijzing zonder toestemming"):
+        with pytest.raises(InvalidDelivery, match="Verwijzing zonder toestemming"):
             lees_ddas_levering(gecorrigeerd)
         gecorrigeerd = gecorrigeerd.replace(
             '"Verwijzing zonder toestemming"', '"Verwijzing zonder tussenkomst inwoner"'

@@ -14,7 +14,7 @@ import pytest
 from warm_referral.lifecycle import ddas_signaalstatus
 from warm_referral.lifecycle import vroegsignaalzaak as lifecycle_zaak
 from warm_referral.monitoring import (
-    OngeldigeHistorie,
+    InvalidHistory,
     historie_van,
     lees_historie,
     schrijf_historie,
@@ -126,7 +126,7 @@ def test_a_bad_line_names_line_field_and_reason(wijziging, pointer: str, code: s
     goed = next(synthetische_historien(1, seed=1, van=VAN, tot=TOT)).naar_json()
     fout = json.loads(goed)
     wijziging(fout)
-    with pytest.raises(OngeldigeHistorie) as info:
+    with pytest.raises(InvalidHistory) as info:
         list(lees_historie([goed, "", json.dumps(fout)], bron="h.jsonl"))
     assert info.value.regel == 3
     assert (pointer, code) in {(v.pointer, v.code) for v in info.value.violations}
@@ -134,7 +134,7 @@ def test_a_bad_line_names_line_field_and_reason(wijziging, pointer: str, code: s
 
 
 def test_not_json_at_all() -> None:
-    with pytest.raises(OngeldigeHistorie) as info:
+    with pytest.raises(InvalidHistory) as info:
         list(lees_historie(["{niet json"]))
     assert info.value.violations[0].code == "geen_json"
 

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import httpx
 
+from warm_referral import to_xml
 from warm_referral.models import Bericht, Partij, SoortVerwijzer, Verwijzing
 
 from .http import HttpClient, Toegang, Verbindingen
@@ -259,7 +260,7 @@ class Controlecontext:
     ) -> httpx.Response:
         """POST a message (a model, or raw bytes) to /berichten, as JSON or XML."""
         if isinstance(bericht, Bericht):
-            data = bericht.to_xml() if xml else bericht.to_json()
+            data = to_xml(bericht) if xml else bericht.to_json()
         else:
             data = bericht
         return client.post(

@@ -8,7 +8,6 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from warm_referral.codec.violations import violations_from_pydantic
 from warm_referral.errors import InvalidPeerMessage
 from warm_referral.lifecycle import (
     Afsluiting,
@@ -29,6 +28,7 @@ from warm_referral.models import (
     Partij,
     WireModel,
 )
+from warm_referral.models.violations import violations_from_pydantic
 
 __all__ = ["ActieDoorzending", "Actieverzoek", "lees_actie", "naar_lokale_actie"]
 

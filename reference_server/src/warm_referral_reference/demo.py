@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from .sender.outbox import Outbox
 
-__all__ = ["DemoFout", "draai_demo", "register"]
+__all__ = ["DemoError", "draai_demo", "register"]
 
 _DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")
 _BEGIN = datetime(2026, 4, 1, 8, 30, tzinfo=timezone.utc)  # wo 1 april 2026, 10:30 in Vlissingen
@@ -38,7 +38,7 @@ _VERWEZEN_OP = datetime(2026, 4, 1, 8, 25, tzinfo=timezone.utc)
 _TOELICHTING_C = "Inwoner heeft al een traject bij het Leger des Heils; geen dubbele hulp starten."
 
 
-class DemoFout(Exception):
+class DemoError(Exception):
     """A step of the demo did not do what it should; the message says which and why."""
 
 
@@ -70,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             with tempfile.TemporaryDirectory(prefix="warm-referral-demo-") as tmp:
                 asyncio.run(draai_demo(Path(tmp), sys.stdout))
-    except DemoFout as exc:
+    except DemoError as exc:
         print(f"\nwarm-referral demo: FAILED: {exc}", file=sys.stderr)
         return 1
     print(f"\nDone in {time.monotonic() - begin:.1f}s.")
@@ -153,14 +153,14 @@ class _Uitvoer:
 
 async def draai_demo(map: Path, stroom: TextIO) -> None:
     """Run the demo with its files in ``map``, printing to ``stroom``."""
-    from .sender.ontvangerproces import Ontvangerproces, OntvangerStartFout
+    from .sender.ontvangerproces import Ontvangerproces, ReceiverStartError
 
     uit = _Uitvoer(stroom)
     ontvanger = Ontvangerproces(map / "ontvanger.sqlite3", log=map / "ontvanger.log")
     try:
         ontvanger.start()
-    except OntvangerStartFout as exc:
-        raise DemoFout(f"the receiver did not start: {exc}") from None
+    except ReceiverStartError as exc:
+        raise DemoError(f"the receiver did not start: {exc}") from None
     try:
         await _demo(ontvanger.url, map, uit)
     finally:
@@ -182,7 +182,7 @@ class _Gemeente:
             methode, f"{self.url}{pad}", json=body, headers={"Authorization": f"Bearer {token}"}
         )
         if not antwoord.is_success:
-            raise DemoFout(f"{methode} {pad} answered {antwoord.status_code}: {antwoord.text}")
+            raise DemoError(f"{methode} {pad} answered {antwoord.status_code}: {antwoord.text}")
         return antwoord.json()
 
     async def klok(self, moment: datetime) -> None:
@@ -279,7 +279,7 @@ async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:
                 for rij in await verzender.haal_postvak():
                     s = per_conv.get(rij.conversatie_id) if rij.conversatie_id else None
                     if s is None:
-                        raise DemoFout(f"a {rij.berichttype} for an unknown conversation arrived")
+                        raise DemoError(f"a {rij.berichttype} for an unknown conversation arrived")
                     s.regels.append(
                         _Regel(
                             _kort(gemeente.nu),
@@ -320,7 +320,7 @@ async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:
         for verzender in verzenders.values():
             rapport = await verzender.verzend_alles(opgeven_na=15)
             if rapport.openstaand or rapport.geweigerd:
-                raise DemoFout(f"sending the referrals failed: {rapport.laatste_fout}")
+                raise DemoError(f"sending the referrals failed: {rapport.laatste_fout}")
         for letter, verwijzing in verwijzingen.items():
             s = scenarios[letter]
             eigen = verzenders[s.verzender].outbox
@@ -336,7 +336,7 @@ async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:
             )
             bevestigd = _bevestiging(eigen, verwijzing.bericht_id)
             if bevestigd.incassostop != verwijzing.incassostop:
-                raise DemoFout(
+                raise DemoError(
                     f"{letter}: the receiver computed incassostop "
                     f"{bevestigd.incassostop}, the sender {verwijzing.incassostop}"
                 )
@@ -382,7 +382,7 @@ async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:
         await evides.verzend_alles(opgeven_na=15)
         rij = outbox.uitgaand(intrekking.bericht_id)
         if rij is None or rij.status is not Status.ACKNOWLEDGED:
-            raise DemoFout(f"the Intrekking was not acknowledged: {rij}")
+            raise DemoError(f"the Intrekking was not acknowledged: {rij}")
         d = scenarios["D"]
         assert d.conversatie_id is not None
         d.regels.append(
@@ -406,7 +406,7 @@ async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:
         b = scenarios["B"]
         te_laat = [v["verwijzingId"] for v in bewaking["contactTeLaat"]]
         if te_laat != [b.verwijzing_id]:
-            raise DemoFout(
+            raise DemoError(
                 f"the deadline monitor should list only {b.verwijzing_id}, got {te_laat}"
             )
         b.regels.append(
@@ -480,28 +480,28 @@ async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:
             token = "dev-zorg" if s.verzender == "Zorgverzekeraar Voorbeeld" else "dev-evides"
             daar = await gemeente.vraag("GET", f"/verwijzingen/{s.conversatie_id}", token=token)
             if kopie.beeld.status.value != daar["toestand"]:
-                raise DemoFout(
+                raise DemoError(
                     f"{letter}: the creditor's copy says {kopie.beeld.status.value}, the "
                     f"receiver's creditor view says {daar['toestand']}"
                 )
             if _beeld_tekst(kopie.beeld) != s.verwachting:
-                raise DemoFout(
+                raise DemoError(
                     f"{letter} ({s.titel}) ended as {_beeld_tekst(kopie.beeld)!r}, "
                     f"expected {s.verwachting!r}"
                 )
             if kopie.wachtend:
-                raise DemoFout(f"{letter}: messages left unapplied: {kopie.wachtend}")
+                raise DemoError(f"{letter}: messages left unapplied: {kopie.wachtend}")
             eindbeeld[letter] = (kopie.beeld, daar)
         opgeslagen = b"".join(r.body for o in (outbox, outbox_zorg) for r in o.inkomend())
         if _TOELICHTING_C.encode() in opgeslagen:
-            raise DemoFout("the municipality's toelichting reached the creditor")
+            raise DemoError("the municipality's toelichting reached the creditor")
     outbox.sluit()
     outbox_zorg.sluit()
 
     # 4. The report.
     uitleg = contact_deadline_uitleg(bevestiging.ontvangen_op)
     if uitleg.deadline != bevestiging.contactdeadline:
-        raise DemoFout("the receiver's contact deadline differs from the library's")
+        raise DemoError("the receiver's contact deadline differs from the library's")
     stop = incassostop_uitleg(uitleg.ontvangstdatum)
     profiel = uitleg.profiel
     uit.kop("warm-referral demo: four referrals, one municipality, an accelerated test clock")
@@ -580,7 +580,7 @@ def _bevestiging(outbox: Outbox, verwijzing_bericht_id: UUID) -> Ontvangstbevest
             bericht = rij.bericht()
             if isinstance(bericht, Ontvangstbevestiging):
                 return bericht
-    raise DemoFout(f"no Ontvangstbevestiging for {verwijzing_bericht_id}")
+    raise DemoError(f"no Ontvangstbevestiging for {verwijzing_bericht_id}")
 
 
 def _antwoord(outbox: Outbox, bericht_id: UUID) -> Bericht:
@@ -588,5 +588,5 @@ def _antwoord(outbox: Outbox, bericht_id: UUID) -> Bericht:
 
     rij = outbox.uitgaand(bericht_id)
     if rij is None or rij.antwoord is None or rij.antwoord_status != 200:
-        raise DemoFout(f"the Statusverzoek {bericht_id} got no 200 answer: {rij}")
+        raise DemoError(f"the Statusverzoek {bericht_id} got no 200 answer: {rij}")
     return parse_json(rij.antwoord)

@@ -15,13 +15,12 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
-from warm_referral import parse_json
+from warm_referral import amsterdamse_datum, parse_json, to_xml
 from warm_referral.errors import MessageValidationError, Violation
 from warm_referral.lifecycle import (
-    WACHT_OP_CONTACT,
     HerhaalBericht,
-    OngeldigeGebeurtenis,
-    OngeldigeOvergang,
+    InvalidEvent,
+    InvalidTransition,
     StuurNietOpgepakt,
     StuurOntvangstbevestiging,
     StuurStatusbericht,
@@ -37,7 +36,6 @@ from warm_referral.models import (
     Richting,
     Statusverzoek,
     Verwijzing,
-    lokale_datum,
     nieuwe_envelop,
 )
 
@@ -170,7 +168,7 @@ class Ontvanger:
 
         antwoord = await self.opslag.transactie(werk)
         if xml and antwoord.media_type == _JSON and antwoord.status in (200, 201):
-            return Antwoord(antwoord.status, "application/xml", parse_json(antwoord.body).to_xml())
+            return Antwoord(antwoord.status, "application/xml", to_xml(parse_json(antwoord.body)))
         return antwoord
 
     def _nieuwe_verwijzing(
@@ -205,7 +203,7 @@ class Ontvanger:
         profiel = self.instellingen.afsprakenprofiel
         try:
             dossier, wijziging = Verwijzingsdossier.voor_gemeente(verwijzing, ontvangen_op, profiel)
-        except OngeldigeGebeurtenis as exc:
+        except InvalidEvent as exc:
             raise _geweigerd(exc) from None
         conv = verwijzing.conversatie_id
         tx.voeg_toe(conv, Gebeurtenisregel(f"verwijzing:{profiel}", canoniek, ontvangen_op))
@@ -235,7 +233,7 @@ class Ontvanger:
         record = self._herbouw(tx, index)
         try:
             wijziging = record.dossier.ontvang(bericht)
-        except (OngeldigeGebeurtenis, OngeldigeOvergang) as exc:
+        except (InvalidEvent, InvalidTransition) as exc:
             raise _geweigerd(exc) from None
         tx.voeg_toe(index.conversatie_id, Gebeurtenisregel("ontvangen", canoniek, nu))
         uitgaand = self._voer_uit(tx, record, wijziging, nu)
@@ -275,7 +273,7 @@ class Ontvanger:
         def werk(tx: Transactie) -> dict[str, Any]:
             record = self._herbouw(tx, self._operator(tx, wie, conv))
             nu = self._nu(tx)
-            vandaag = lokale_datum(nu)
+            vandaag = amsterdamse_datum(nu)
             if actie.datum > vandaag:
                 raise Probleem(
                     422,
@@ -313,7 +311,7 @@ class Ontvanger:
                     "the action would produce an invalid message",
                     exc.violations,
                 ) from None
-            except (OngeldigeGebeurtenis, OngeldigeOvergang) as exc:
+            except (InvalidEvent, InvalidTransition) as exc:
                 raise Probleem(409, "actie-niet-toegestaan", str(exc)) from None
             self._bewaar_index(tx, record, nu)
             self._log(tx, record, f"actie {actie.soort}", wie, trace_id, nu)
@@ -423,6 +421,8 @@ class Ontvanger:
         def werk(tx: Transactie) -> dict[str, Any]:
             nu = self._nu(tx)
             lijst = tx.dossiers(gemeentecodes=codes)
+            from warm_referral.lifecycle._table import WACHT_OP_CONTACT
+
             wachtend = {t.value for t in WACHT_OP_CONTACT}
             return {
                 "nu": _iso(nu),

@@ -19,11 +19,11 @@ from datetime import date
 
 from .._version import SPEC_VERSIE
 from .errors import (
-    AdresboekVerlopen,
-    GeenBruikbaarEindpunt,
-    GeenOntvanger,
-    OngeldigAdresboek,
-    VerouderdeEditie,
+    AddressBookExpired,
+    InvalidAddressBook,
+    NoReceiver,
+    NoUsableEndpoint,
+    OutdatedEdition,
 )
 from .handtekening import Geverifieerd, Sleutelbos, verifieer
 from .model import AdresboekDocument, Binding, Eindpunt, Gemeentevermelding, Organisatie
@@ -38,25 +38,25 @@ def lees_document(data: bytes | str) -> AdresboekDocument:
     """Validate an edition's JSON (unsigned, as NVVK edits it); every violation is reported."""
     from pydantic import ValidationError
 
-    from ..codec.violations import violations_from_pydantic
     from ..errors import Violation
     from ..models._base import WIRE_CONTEXT
+    from ..models.violations import violations_from_pydantic
 
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise OngeldigAdresboek(
+        raise InvalidAddressBook(
             [Violation("", "te_groot", f"{len(data)} bytes; at most {MAX_DOCUMENT_BYTES}")]
         )
     dubbel = _dubbele_namen(data)
     if dubbel is not None:
-        raise OngeldigAdresboek([Violation(dubbel[0], "dubbele_naam", dubbel[1])])
+        raise InvalidAddressBook([Violation(dubbel[0], "dubbele_naam", dubbel[1])])
     try:
         return AdresboekDocument.model_validate_json(data, strict=True, context=WIRE_CONTEXT)
     except ValidationError as exc:
-        raise OngeldigAdresboek(violations_from_pydantic(exc)) from None
+        raise InvalidAddressBook(violations_from_pydantic(exc)) from None
     except RecursionError:
-        raise OngeldigAdresboek(
+        raise InvalidAddressBook(
             [Violation("", "te_diep_genest", "the document is nested too deeply")]
         ) from None
 
@@ -112,7 +112,7 @@ class Vermelding:
         for eindpunt in self.eindpunten:
             if eindpunt.binding in gewenst and spec_versie in eindpunt.spec_versies:
                 return eindpunt
-        raise GeenBruikbaarEindpunt(
+        raise NoUsableEndpoint(
             f"{self.organisatie.naam} ({self.organisatie.id}) has no endpoint on "
             f"{self.datum.isoformat()} with binding {'/'.join(b.value for b in gewenst)} "
             f"accepting specVersie {spec_versie}"
@@ -148,11 +148,11 @@ class Adresboek:
         return gevonden
 
     def zoek(self, gemeentecode: str, *, op: date) -> Vermelding:
-        """Who serves ``gemeentecode`` on ``op``; :class:`GeenOntvanger` if nobody."""
+        """Who serves ``gemeentecode`` on ``op``; :class:`NoReceiver` if nobody."""
         for vermelding in self._per_code.get(gemeentecode, ()):
             if vermelding.geldig_op(op):
                 return Vermelding(vermelding, self._organisaties[vermelding.organisatie], op)
-        raise GeenOntvanger(gemeentecode, op, self.editie)
+        raise NoReceiver(gemeentecode, op, self.editie)
 
     def bediend_door(self, oin: str, *, op: date) -> frozenset[str]:
         """The gemeentecodes the organisation with this OIN serves on ``op`` (a receiver's check)."""
@@ -185,14 +185,14 @@ def laad_adresboek(
 
     ``op``: refuse an edition that is not valid on that date (expired or not yet in force).
     ``minimale_editie``: refuse an edition older than the newest one this reader has seen.
-    Raises :class:`HandtekeningOngeldig` (or :class:`OnbekendeSleutel`),
-    :class:`OngeldigAdresboek`, :class:`AdresboekVerlopen` or :class:`VerouderdeEditie`.
+    Raises :class:`InvalidSignature` (or :class:`UnknownKey`),
+    :class:`InvalidAddressBook`, :class:`AddressBookExpired` or :class:`OutdatedEdition`.
     """
     geverifieerd = verifieer(jws, vertrouwd)
     document = lees_document(geverifieerd.payload)
     if minimale_editie is not None and document.editie < minimale_editie:
-        raise VerouderdeEditie(document.editie, minimale_editie)
+        raise OutdatedEdition(document.editie, minimale_editie)
     boek = Adresboek(document, geverifieerd)
     if op is not None and not boek.geldig_op(op):
-        raise AdresboekVerlopen(document.editie, document.geldig_vanaf, document.geldig_tot, op)
+        raise AddressBookExpired(document.editie, document.geldig_vanaf, document.geldig_tot, op)
     return boek

@@ -13,15 +13,15 @@ from datetime import date
 from ..errors import Violation, WarmReferralError
 
 __all__ = [
+    "AddressBookExpired",
     "AdresboekError",
-    "AdresboekVerlopen",
-    "GeenBruikbaarEindpunt",
-    "GeenOntvanger",
-    "HandtekeningOngeldig",
-    "OnbekendeSleutel",
-    "OngeldigAdresboek",
-    "OngeldigeSleutel",
-    "VerouderdeEditie",
+    "InvalidAddressBook",
+    "InvalidKey",
+    "InvalidSignature",
+    "NoReceiver",
+    "NoUsableEndpoint",
+    "OutdatedEdition",
+    "UnknownKey",
 ]
 
 
@@ -31,7 +31,7 @@ class AdresboekError(WarmReferralError):
     fault: str = "remote"
 
 
-class OngeldigAdresboek(AdresboekError, ValueError):
+class InvalidAddressBook(AdresboekError, ValueError):
     """The document is not a valid edition; ``violations`` lists every reason (JSON pointers)."""
 
     def __init__(self, violations: Sequence[Violation]) -> None:
@@ -40,21 +40,21 @@ class OngeldigAdresboek(AdresboekError, ValueError):
         super().__init__(f"invalid address book ({len(self.violations)} violations):\n{regels}")
 
 
-class HandtekeningOngeldig(AdresboekError):
+class InvalidSignature(AdresboekError):
     """The edition's JWS does not verify with a trusted key: tampered, or not NVVK's. Refuse it."""
 
 
-class OnbekendeSleutel(HandtekeningOngeldig):
+class UnknownKey(InvalidSignature):
     """The JWS names a key id (``kid``) that is not among the trusted keys."""
 
 
-class OngeldigeSleutel(AdresboekError, ValueError):
+class InvalidKey(AdresboekError, ValueError):
     """A key file or trust list cannot be used (our configuration: ``fault == "local"``)."""
 
     fault = "local"
 
 
-class AdresboekVerlopen(AdresboekError):
+class AddressBookExpired(AdresboekError):
     """The edition is not valid on the date asked (expired, or not yet in force)."""
 
     def __init__(self, editie: int, vanaf: date, tot: date, datum: date) -> None:
@@ -65,7 +65,7 @@ class AdresboekVerlopen(AdresboekError):
         )
 
 
-class VerouderdeEditie(AdresboekError):
+class OutdatedEdition(AdresboekError):
     """An older edition than one already seen: refused, so nobody can roll the book back."""
 
     def __init__(self, editie: int, minimaal: int) -> None:
@@ -73,7 +73,7 @@ class VerouderdeEditie(AdresboekError):
         super().__init__(f"address book edition {editie} is older than edition {minimaal}")
 
 
-class GeenOntvanger(AdresboekError, LookupError):
+class NoReceiver(AdresboekError, LookupError):
     """No organisation serves this municipality on that date (per this edition)."""
 
     fault = "local"
@@ -90,7 +90,7 @@ class GeenOntvanger(AdresboekError, LookupError):
         return str(self.args[0])
 
 
-class GeenBruikbaarEindpunt(AdresboekError, LookupError):
+class NoUsableEndpoint(AdresboekError, LookupError):
     """The organisation has no endpoint with a binding and specVersie this sender supports."""
 
     fault = "local"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import HandtekeningOngeldig, OnbekendeSleutel, OngeldigeSleutel
+from .errors import InvalidKey, InvalidSignature, UnknownKey
 
 if TYPE_CHECKING:
     from joserfc.jwk import ECKey, RSAKey
@@ -52,13 +52,13 @@ def _alg_voor(sleutel: ECKey | RSAKey) -> str:
 
     if isinstance(sleutel, ECKey):
         if sleutel.as_dict(private=False).get("crv") != "P-256":
-            raise OngeldigeSleutel("an EC key must be on curve P-256 (ES256)")
+            raise InvalidKey("an EC key must be on curve P-256 (ES256)")
         return "ES256"
     if isinstance(sleutel, RSAKey):
         if sleutel.raw_value.key_size < 2048:
-            raise OngeldigeSleutel("an RSA key must have at least 2048 bits (PS256)")
+            raise InvalidKey("an RSA key must have at least 2048 bits (PS256)")
         return "PS256"
-    raise OngeldigeSleutel(f"unsupported key type {type(sleutel).__name__}: use EC P-256 or RSA")
+    raise InvalidKey(f"unsupported key type {type(sleutel).__name__}: use EC P-256 or RSA")
 
 
 def _importeer(data: str | bytes | dict[str, Any], waar: str) -> ECKey | RSAKey:
@@ -69,7 +69,7 @@ def _importeer(data: str | bytes | dict[str, Any], waar: str) -> ECKey | RSAKey:
     if isinstance(data, dict):
         kty = data.get("kty")
         if kty not in soorten:
-            raise OngeldigeSleutel(f"{waar}: kty {kty!r}; use an EC P-256 or an RSA key")
+            raise InvalidKey(f"{waar}: kty {kty!r}; use an EC P-256 or an RSA key")
         soorten = (kty,)
     fout: Exception | None = None
     for soort in soorten:  # a PEM file does not say; try both, so nothing is guessed silently
@@ -79,9 +79,9 @@ def _importeer(data: str | bytes | dict[str, Any], waar: str) -> ECKey | RSAKey:
         except (JoseError, ValueError, TypeError) as exc:
             fout = exc
     else:
-        raise OngeldigeSleutel(f"{waar}: not a usable key: {fout}") from None
+        raise InvalidKey(f"{waar}: not a usable key: {fout}") from None
     if not isinstance(sleutel, (ECKey, RSAKey)):
-        raise OngeldigeSleutel(f"{waar}: use an EC P-256 or an RSA key")
+        raise InvalidKey(f"{waar}: use an EC P-256 or an RSA key")
     return sleutel
 
 
@@ -109,22 +109,22 @@ def laad_ondertekensleutel(pad: str | Path, kid: str | None = None) -> Onderteke
     try:
         data = pad.read_bytes()
     except OSError as exc:
-        raise OngeldigeSleutel(f"{pad}: cannot read: {exc.strerror or exc}") from None
+        raise InvalidKey(f"{pad}: cannot read: {exc.strerror or exc}") from None
     if data.lstrip().startswith(b"{"):
         try:
             jwk = json.loads(data)
         except ValueError as exc:
-            raise OngeldigeSleutel(f"{pad}: not JSON: {exc}") from None
+            raise InvalidKey(f"{pad}: not JSON: {exc}") from None
         if not isinstance(jwk, dict):
-            raise OngeldigeSleutel(f"{pad}: a JWK is a JSON object")
+            raise InvalidKey(f"{pad}: a JWK is a JSON object")
         kid = kid or jwk.get("kid")
         sleutel = _importeer(jwk, str(pad))
     else:
         sleutel = _importeer(data, str(pad))
     if not sleutel.is_private:
-        raise OngeldigeSleutel(f"{pad}: this is a public key; signing needs the private key")
+        raise InvalidKey(f"{pad}: this is a public key; signing needs the private key")
     if not kid:
-        raise OngeldigeSleutel(f"{pad}: give the key id (kid) the trust list knows it by")
+        raise InvalidKey(f"{pad}: give the key id (kid) the trust list knows it by")
     _alg_voor(sleutel)
     return Ondertekensleutel(sleutel, kid)
 
@@ -142,22 +142,22 @@ class Sleutelbos(Mapping[str, "ECKey | RSAKey"]):
             try:
                 jwks = json.loads(jwks)
             except ValueError as exc:
-                raise OngeldigeSleutel(f"{bron}: not JSON: {exc}") from None
+                raise InvalidKey(f"{bron}: not JSON: {exc}") from None
         lijst = jwks.get("keys") if isinstance(jwks, Mapping) else None
         if not isinstance(lijst, list) or not lijst:
-            raise OngeldigeSleutel(f"{bron}: expected a JWKS, {{'keys': [...]}} with keys")
+            raise InvalidKey(f"{bron}: expected a JWKS, {{'keys': [...]}} with keys")
         sleutels: dict[str, ECKey | RSAKey] = {}
         for i, jwk in enumerate(lijst):
             waar = f"{bron}: keys[{i}]"
             if not isinstance(jwk, dict):
-                raise OngeldigeSleutel(f"{waar}: a JWK is an object")
+                raise InvalidKey(f"{waar}: a JWK is an object")
             if _PRIVE_LEDEN & jwk.keys():
-                raise OngeldigeSleutel(f"{waar}: a trust list holds public keys only")
+                raise InvalidKey(f"{waar}: a trust list holds public keys only")
             kid = jwk.get("kid")
             if not isinstance(kid, str) or not kid:
-                raise OngeldigeSleutel(f"{waar}: every trusted key needs a kid")
+                raise InvalidKey(f"{waar}: every trusted key needs a kid")
             if kid in sleutels:
-                raise OngeldigeSleutel(f"{waar}: kid {kid!r} appears twice")
+                raise InvalidKey(f"{waar}: kid {kid!r} appears twice")
             sleutel = _importeer(jwk, waar)
             _alg_voor(sleutel)
             sleutels[kid] = sleutel
@@ -182,7 +182,7 @@ def laad_sleutelbos(pad: str | Path) -> Sleutelbos:
     try:
         data = pad.read_bytes()
     except OSError as exc:
-        raise OngeldigeSleutel(f"{pad}: cannot read: {exc.strerror or exc}") from None
+        raise InvalidKey(f"{pad}: cannot read: {exc.strerror or exc}") from None
     return Sleutelbos.uit_jwks(data, str(pad))
 
 
@@ -210,9 +210,9 @@ def _kop(deel: str) -> dict[str, Any]:
         ruw = base64.urlsafe_b64decode(deel + "=" * (-len(deel) % 4))
         kop = json.loads(ruw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise HandtekeningOngeldig(f"the JWS header cannot be read: {exc}") from None
+        raise InvalidSignature(f"the JWS header cannot be read: {exc}") from None
     if not isinstance(kop, dict):
-        raise HandtekeningOngeldig("the JWS header is not a JSON object")
+        raise InvalidSignature("the JWS header is not a JSON object")
     return kop
 
 
@@ -224,36 +224,34 @@ def verifieer(jws_tekst: str | bytes, vertrouwd: Sleutelbos) -> Geverifieerd:
     if isinstance(jws_tekst, str):
         jws_tekst = jws_tekst.encode("utf-8", "surrogatepass")
     if len(jws_tekst) > _MAX_JWS:
-        raise HandtekeningOngeldig(f"a JWS of {len(jws_tekst)} bytes is larger than allowed")
+        raise InvalidSignature(f"a JWS of {len(jws_tekst)} bytes is larger than allowed")
     digest = hashlib.sha256(jws_tekst).hexdigest()
     try:
         tekst = jws_tekst.decode("ascii").strip()
     except UnicodeDecodeError:
-        raise HandtekeningOngeldig(
-            "a compact JWS is ASCII text (header.payload.signature)"
-        ) from None
+        raise InvalidSignature("a compact JWS is ASCII text (header.payload.signature)") from None
     delen = tekst.split(".")
     if len(delen) != 3 or not all(delen):
-        raise HandtekeningOngeldig("not a compact JWS: expected header.payload.signature")
+        raise InvalidSignature("not a compact JWS: expected header.payload.signature")
     kop = _kop(delen[0])
     onbekend = set(kop) - _KOP
     if onbekend:
-        raise HandtekeningOngeldig(f"unexpected JWS header parameters: {sorted(onbekend)}")
+        raise InvalidSignature(f"unexpected JWS header parameters: {sorted(onbekend)}")
     if kop.get("typ") != TYP:
-        raise HandtekeningOngeldig(f"JWS typ is {kop.get('typ')!r}, not {TYP!r}")
+        raise InvalidSignature(f"JWS typ is {kop.get('typ')!r}, not {TYP!r}")
     alg = kop.get("alg")
     if alg not in ALGORITMEN:
-        raise HandtekeningOngeldig(f"JWS alg {alg!r} is not one of {', '.join(ALGORITMEN)}")
+        raise InvalidSignature(f"JWS alg {alg!r} is not one of {', '.join(ALGORITMEN)}")
     kid = kop.get("kid")
     if not isinstance(kid, str) or kid not in vertrouwd:
-        raise OnbekendeSleutel(f"the edition was signed with key {kid!r}, which is not trusted")
+        raise UnknownKey(f"the edition was signed with key {kid!r}, which is not trusted")
     sleutel = vertrouwd[kid]
     if _alg_voor(sleutel) != alg:
-        raise HandtekeningOngeldig(f"key {kid!r} does not sign with {alg}")
+        raise InvalidSignature(f"key {kid!r} does not sign with {alg}")
     try:
         resultaat = jws.deserialize_compact(tekst, sleutel, algorithms=[alg])
     except JoseError as exc:
-        raise HandtekeningOngeldig(
+        raise InvalidSignature(
             f"the signature does not verify with key {kid!r}: {exc.error}"
         ) from None
     return Geverifieerd(bytes(resultaat.payload), kid, alg, digest)

@@ -17,7 +17,7 @@ from .._version import SPEC_VERSIE
 from ..adressen.adres import AdresLike, Zoekadres
 from ..adressen.zoeker import Gemeentevondst, Gemeentezoeker
 from .boek import Adresboek, Vermelding
-from .errors import AdresboekVerlopen
+from .errors import AddressBookExpired
 from .model import Binding, Eindpunt, Organisatie
 
 __all__ = ["Route", "Router"]
@@ -65,7 +65,7 @@ class Router:
         """The route of a referral for ``adres`` dated ``op`` (the verwijsdatum)."""
         boek = self.adresboek.document
         if not self.adresboek.geldig_op(op):
-            raise AdresboekVerlopen(boek.editie, boek.geldig_vanaf, boek.geldig_tot, op)
+            raise AddressBookExpired(boek.editie, boek.geldig_vanaf, boek.geldig_tot, op)
         vondst = self.zoeker.zoek(adres, op=op)
         vermelding = self.adresboek.zoek(vondst.gemeentecode, op=op)
         vervanger = self.overschrijvingen.get(vondst.gemeentecode)

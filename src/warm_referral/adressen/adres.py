@@ -17,7 +17,7 @@ from typing import Protocol
 from stdnum.exceptions import ValidationError
 
 from ..identifiers import postcode as _postcode
-from .errors import OngeldigAdres
+from .errors import InvalidAddress
 
 __all__ = [
     "HUISNUMMER_MAX",
@@ -67,19 +67,19 @@ def zoekadres(
     huisletter: str | None = None,
     huisnummertoevoeging: str | None = None,
 ) -> Zoekadres:
-    """Check and normalise an address; raise :class:`OngeldigAdres` naming the wrong part."""
+    """Check and normalise an address; raise :class:`InvalidAddress` naming the wrong part."""
     if not isinstance(postcode, str):
-        raise OngeldigAdres("postcode", postcode, "a postcode is text such as '2601DC'")
+        raise InvalidAddress("postcode", postcode, "a postcode is text such as '2601DC'")
     try:
         pc = _postcode.validate(postcode)
     except ValidationError:
-        raise OngeldigAdres(
+        raise InvalidAddress(
             "postcode", postcode, "not a Dutch postcode (four digits, no leading zero, two letters)"
         ) from None
     if type(huisnummer) is not int:  # bool is an int, and is still a mistake
-        raise OngeldigAdres("huisnummer", huisnummer, "a house number is a whole number")
+        raise InvalidAddress("huisnummer", huisnummer, "a house number is a whole number")
     if not 1 <= huisnummer <= HUISNUMMER_MAX:
-        raise OngeldigAdres("huisnummer", huisnummer, f"must lie between 1 and {HUISNUMMER_MAX}")
+        raise InvalidAddress("huisnummer", huisnummer, f"must lie between 1 and {HUISNUMMER_MAX}")
     if huisletter is not None:
         if not (
             isinstance(huisletter, str)
@@ -87,12 +87,12 @@ def zoekadres(
             and huisletter.isascii()
             and huisletter.isalpha()
         ):
-            raise OngeldigAdres("huisletter", huisletter, "a house letter is one letter A-Z")
+            raise InvalidAddress("huisletter", huisletter, "a house letter is one letter A-Z")
         huisletter = huisletter.upper()
     if huisnummertoevoeging is not None and not (
         isinstance(huisnummertoevoeging, str) and _TOEVOEGING.fullmatch(huisnummertoevoeging)
     ):
-        raise OngeldigAdres(
+        raise InvalidAddress(
             "huisnummertoevoeging",
             huisnummertoevoeging,
             "an addition is 1 to 4 letters or digits",

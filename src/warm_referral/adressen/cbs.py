@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .adres import HUISNUMMER_MAX, postcode_sleutel, zoekadres
-from .errors import OngeldigAdres, OngeldigeBrondata
+from .errors import InvalidAddress, InvalidSourceData
 from .index import _PAREN, _PC4, Adresindex, IndexBouwer
 
 __all__ = ["CbsKop", "index_uit_cbs", "lees_cbs_kop", "lees_cbs_rijen"]
@@ -54,7 +54,7 @@ def lees_cbs_kop(kopregel: str, bron: str = "CBS table") -> CbsKop:
     tellingen = {s: kopregel.count(s) for s in (";", ",", "\t")}
     scheiding = max(tellingen, key=lambda s: tellingen[s])
     if tellingen[scheiding] == 0:
-        raise OngeldigeBrondata(bron, 1, "the header has no ';', ',' or tab between columns")
+        raise InvalidSourceData(bron, 1, "the header has no ';', ',' or tab between columns")
     namen = next(csv.reader([kopregel], delimiter=scheiding))
     kolommen: dict[str, int] = {}
     jaren: set[int] = set()
@@ -67,14 +67,14 @@ def lees_cbs_kop(kopregel: str, bron: str = "CBS table") -> CbsKop:
             jaren.add(int(match[2]))
     ontbrekend = [k for k in ("pc6", "huisnummer", "gemeente") if k not in kolommen]
     if ontbrekend:
-        raise OngeldigeBrondata(
+        raise InvalidSourceData(
             bron,
             1,
             f"no column {', '.join(ontbrekend)} in the header {kopregel[:120]!r} "
             "(expected PC6, Huisnummer, Buurt<year>, Wijk<year>, Gemeente<year>)",
         )
     if len(jaren) > 1:
-        raise OngeldigeBrondata(bron, 1, f"the columns name different years: {sorted(jaren)}")
+        raise InvalidSourceData(bron, 1, f"the columns name different years: {sorted(jaren)}")
     return CbsKop(scheiding, kolommen, jaren.pop() if jaren else None)
 
 
@@ -97,7 +97,7 @@ def _rijen(
         if len(rij) < nodig:
             if not rij or (len(rij) == 1 and not rij[0].strip()):
                 continue  # an empty line (the last one, often)
-            raise OngeldigeBrondata(bron, nummer, f"expected at least {nodig} fields: {rij!r}")
+            raise InvalidSourceData(bron, nummer, f"expected at least {nodig} fields: {rij!r}")
         yield nummer, (rij[pc], rij[hn], rij[gm])
 
 
@@ -106,15 +106,15 @@ def _controleer(
 ) -> tuple[str, int, str]:
     tekst = huisnummer.strip()
     if not (tekst.isdigit() and tekst.isascii()):
-        raise OngeldigeBrondata(bron, nummer, f"house number {huisnummer!r} is not a number")
+        raise InvalidSourceData(bron, nummer, f"house number {huisnummer!r} is not a number")
     getal = int(tekst)
     try:
         adres = zoekadres(postcode.strip(), getal)
-    except OngeldigAdres as exc:
-        raise OngeldigeBrondata(bron, nummer, str(exc)) from None
+    except InvalidAddress as exc:
+        raise InvalidSourceData(bron, nummer, str(exc)) from None
     match = _GEMEENTE.match(gemeente.strip())
     if match is None:
-        raise OngeldigeBrondata(bron, nummer, f"gemeentecode {gemeente!r}")
+        raise InvalidSourceData(bron, nummer, f"gemeentecode {gemeente!r}")
     return adres.postcode, adres.huisnummer, match[1].zfill(4)
 
 
@@ -135,7 +135,7 @@ def index_uit_cbs(
         try:
             tekst: TextIO = open(pad, encoding="utf-8-sig", newline="")  # noqa: SIM115
         except OSError as exc:
-            raise OngeldigeBrondata(bron, None, f"cannot open: {exc.strerror or exc}") from None
+            raise InvalidSourceData(bron, None, f"cannot open: {exc.strerror or exc}") from None
         bestandsjaar = _BESTANDSJAAR.search(pad.name)
     else:
         tekst = bestand
@@ -157,14 +157,14 @@ def index_uit_cbs(
                 if j is not None
             }
             if not jaren:
-                raise OngeldigeBrondata(
+                raise InvalidSourceData(
                     bron,
                     1,
                     "cannot tell the table's year (no year in the column names or the file "
                     "name); pass jaar=",
                 )
             if jaar is None and len(jaren) > 1:
-                raise OngeldigeBrondata(
+                raise InvalidSourceData(
                     bron, 1, f"the file name and the columns name different years: {sorted(jaren)}"
                 )
             gekozen = jaar if jaar is not None else jaren.pop()
@@ -176,7 +176,7 @@ def index_uit_cbs(
             )
             _vul(bouwer, tekst, kop, bron)
         except UnicodeDecodeError as exc:
-            raise OngeldigeBrondata(bron, None, f"not UTF-8 text: {exc}") from None
+            raise InvalidSourceData(bron, None, f"not UTF-8 text: {exc}") from None
     return bouwer.bouw()
 
 

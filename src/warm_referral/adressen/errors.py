@@ -15,16 +15,16 @@ from ..errors import LocalProtocolError, WarmReferralError
 
 __all__ = [
     "AdresError",
-    "BronFout",
-    "DubbelzinnigAdres",
-    "GesplitsteGemeente",
-    "IndelingBuitenBereik",
-    "IndexBestandFout",
-    "OnbekendAdres",
-    "OnbekendHuisnummer",
-    "OnbekendePostcode",
-    "OngeldigAdres",
-    "OngeldigeBrondata",
+    "AmbiguousAddress",
+    "DivisionOutOfRange",
+    "IndexFileError",
+    "InvalidAddress",
+    "InvalidSourceData",
+    "SourceError",
+    "SplitMunicipality",
+    "UnknownAddress",
+    "UnknownHouseNumber",
+    "UnknownPostcode",
 ]
 
 
@@ -34,7 +34,7 @@ class AdresError(WarmReferralError):
     fault: str = "local"
 
 
-class OngeldigAdres(AdresError, LocalProtocolError, ValueError):
+class InvalidAddress(AdresError, LocalProtocolError, ValueError):
     """The address given is not a Dutch address in form (our input: fix the calling code or data).
 
     ``veld`` names the part (postcode, huisnummer, huisletter, huisnummertoevoeging, datum).
@@ -47,7 +47,7 @@ class OngeldigAdres(AdresError, LocalProtocolError, ValueError):
         super().__init__(f"{veld} {waarde!r}: {reden}")
 
 
-class OnbekendAdres(AdresError, LookupError):
+class UnknownAddress(AdresError, LookupError):
     """No source knows this address. The caller should check the address with the customer."""
 
     def __init__(self, postcode: str, huisnummer: int, melding: str, bron: str = "") -> None:
@@ -60,14 +60,14 @@ class OnbekendAdres(AdresError, LookupError):
         return str(self.args[0])
 
 
-class OnbekendePostcode(OnbekendAdres):
+class UnknownPostcode(UnknownAddress):
     """The postcode itself is unknown: most often a typing error or a brand-new street."""
 
     def __init__(self, postcode: str, huisnummer: int, bron: str = "") -> None:
         super().__init__(postcode, huisnummer, f"postcode {postcode} is unknown", bron)
 
 
-class OnbekendHuisnummer(OnbekendAdres):
+class UnknownHouseNumber(UnknownAddress):
     """The postcode exists but has no such house number."""
 
     def __init__(self, postcode: str, huisnummer: int, bron: str = "") -> None:
@@ -79,7 +79,7 @@ class OnbekendHuisnummer(OnbekendAdres):
         )
 
 
-class DubbelzinnigAdres(AdresError, LookupError):
+class AmbiguousAddress(AdresError, LookupError):
     """The address maps to more than one municipality; ``kandidaten`` lists the gemeentecodes.
 
     A PC6 plus house number that the source lists under two municipalities, or an address whose
@@ -94,11 +94,11 @@ class DubbelzinnigAdres(AdresError, LookupError):
         return str(self.args[0])
 
 
-class GesplitsteGemeente(DubbelzinnigAdres):
+class SplitMunicipality(AmbiguousAddress):
     """A merger table cannot carry this code to the date: the municipality was divided."""
 
 
-class IndelingBuitenBereik(AdresError, LookupError):
+class DivisionOutOfRange(AdresError, LookupError):
     """The source answers in a municipal classification that cannot be carried to the date asked.
 
     Typically: the table is from 2025, the date is in 2022, and the municipality the address lies
@@ -118,13 +118,13 @@ class IndelingBuitenBereik(AdresError, LookupError):
         return str(self.args[0])
 
 
-class BronFout(AdresError):
+class SourceError(AdresError):
     """An online source failed or answered something outside its documented format (its fault)."""
 
     fault = "remote"
 
 
-class OngeldigeBrondata(AdresError, ValueError):
+class InvalidSourceData(AdresError, ValueError):
     """A data file (CBS table, merger table) cannot be read; ``bron`` and ``regel`` say where."""
 
     def __init__(self, bron: str, regel: int | None, reden: str) -> None:
@@ -134,7 +134,7 @@ class OngeldigeBrondata(AdresError, ValueError):
         super().__init__(f"{waar}: {reden}")
 
 
-class IndexBestandFout(OngeldigeBrondata):
+class IndexFileError(InvalidSourceData):
     """A binary index file is not one this version wrote, or it is damaged."""
 
     def __init__(self, bron: str, reden: str) -> None:

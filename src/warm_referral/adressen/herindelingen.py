@@ -7,9 +7,9 @@ table, PDOK) answers in the classification of its own date; this table carries t
 date a referral needs:
 
 - forward (the date is later than the source): follow every change, unless the municipality was
-  divided, which only address-level data can resolve (:class:`GesplitsteGemeente`);
+  divided, which only address-level data can resolve (:class:`SplitMunicipality`);
 - backward (the date is earlier): only a code that no change touched in between can be trusted;
-  a merged or grown municipality needs a source from that period (:class:`IndelingBuitenBereik`).
+  a merged or grown municipality needs a source from that period (:class:`DivisionOutOfRange`).
 
 The shipped table covers the changes since 2021 (see the CSV header for the source); a user adds
 later ones with :meth:`Herindelingen.met` or a file of their own.
@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..identifiers import gemeentecode as _gemeentecode
-from .errors import GesplitsteGemeente, IndelingBuitenBereik, OngeldigeBrondata
+from .errors import DivisionOutOfRange, InvalidSourceData, SplitMunicipality
 
 __all__ = ["Herindeling", "Herindelingen", "laad_herindelingen", "standaard_herindelingen"]
 
@@ -92,7 +92,7 @@ class Herindelingen:
                 if van < datum <= naar and code in wijzigingen:
                     nieuw = wijzigingen[code]
                     if len(nieuw) > 1:
-                        raise GesplitsteGemeente(
+                        raise SplitMunicipality(
                             f"gemeentecode {code} was divided on {datum.isoformat()}; only "
                             "address-level data can say which municipality an address went to",
                             nieuw,
@@ -103,7 +103,7 @@ class Herindelingen:
             if not naar < datum <= van:
                 continue
             if code in gevormd:
-                raise IndelingBuitenBereik(
+                raise DivisionOutOfRange(
                     gemeentecode,
                     van,
                     naar,
@@ -111,7 +111,7 @@ class Herindelingen:
                     "use a source from before that date",
                 )
             if code in wijzigingen:
-                raise IndelingBuitenBereik(
+                raise DivisionOutOfRange(
                     gemeentecode,
                     van,
                     naar,
@@ -126,22 +126,22 @@ def _lees(tekst: str, bron: str) -> list[Herindeling]:
     lezer = csv.reader(io.StringIO("\n".join(regels)))
     kop = next(lezer, None)
     if kop is None or tuple(k.strip() for k in kop) != _KOLOMMEN:
-        raise OngeldigeBrondata(bron, None, f"expected the columns {', '.join(_KOLOMMEN)}")
+        raise InvalidSourceData(bron, None, f"expected the columns {', '.join(_KOLOMMEN)}")
     rijen: list[Herindeling] = []
     for nummer, rij in enumerate(lezer, start=2):
         if len(rij) != len(_KOLOMMEN):
-            raise OngeldigeBrondata(bron, nummer, f"expected {len(_KOLOMMEN)} fields")
+            raise InvalidSourceData(bron, nummer, f"expected {len(_KOLOMMEN)} fields")
         datum_tekst, oud, oude_naam, nieuw, nieuwe_naam = (v.strip() for v in rij)
         try:
             datum = date.fromisoformat(datum_tekst)
         except ValueError:
-            raise OngeldigeBrondata(bron, nummer, f"{datum_tekst!r} is not a date") from None
+            raise InvalidSourceData(bron, nummer, f"{datum_tekst!r} is not a date") from None
         for code in (oud, nieuw):
             if not _gemeentecode.is_valid(code):
-                raise OngeldigeBrondata(bron, nummer, f"{code!r} is not a gemeentecode")
+                raise InvalidSourceData(bron, nummer, f"{code!r} is not a gemeentecode")
         oud, nieuw = _gemeentecode.validate(oud), _gemeentecode.validate(nieuw)
         if oud == nieuw:
-            raise OngeldigeBrondata(bron, nummer, f"gemeentecode {oud} maps to itself")
+            raise InvalidSourceData(bron, nummer, f"gemeentecode {oud} maps to itself")
         rijen.append(Herindeling(datum, oud, oude_naam, nieuw, nieuwe_naam))
     return rijen
 
@@ -151,7 +151,7 @@ def laad_herindelingen(pad: str | Path) -> Herindelingen:
     try:
         tekst = Path(pad).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise OngeldigeBrondata(str(pad), None, f"cannot read: {exc}") from None
+        raise InvalidSourceData(str(pad), None, f"cannot read: {exc}") from None
     return Herindelingen(_lees(tekst, str(pad)))
 
 

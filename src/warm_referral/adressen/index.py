@@ -14,7 +14,7 @@ takes well over a gigabyte; this index takes about 120 MB and answers at least a
   address: nearly every postcode lies in one municipality);
 - ``afwijkend``: per position in ``nummers``, the municipality of each address of a postcode that
   spans municipalities (marked ``GEMENGD``), and the candidates of an address the source lists
-  under two municipalities (answered with :class:`~.errors.DubbelzinnigAdres`);
+  under two municipalities (answered with :class:`~.errors.AmbiguousAddress`);
 - ``maskers``: the bitmasks, computed once when the index is built and stored in the file.
 
 The index answers in the municipal classification of its source (``indeling``, 1 January of the
@@ -46,7 +46,7 @@ from .adres import (
     uit_adres,
     zoekadres,
 )
-from .errors import DubbelzinnigAdres, IndexBestandFout, OnbekendePostcode, OnbekendHuisnummer
+from .errors import AmbiguousAddress, IndexFileError, UnknownHouseNumber, UnknownPostcode
 
 __all__ = ["FORMAAT_VERSIE", "MAGIC", "Adresindex", "IndexBouwer", "laad_index"]
 
@@ -174,8 +174,8 @@ class Adresindex:
     def gemeentecode(self, postcode: str, huisnummer: int) -> str:
         """The gemeentecode of ``postcode`` (``1234AB``) and ``huisnummer`` in this index.
 
-        Raises :class:`OnbekendePostcode`, :class:`OnbekendHuisnummer`,
-        :class:`DubbelzinnigAdres`, or :class:`OngeldigAdres` for input that is no address.
+        Raises :class:`UnknownPostcode`, :class:`UnknownHouseNumber`,
+        :class:`AmbiguousAddress`, or :class:`InvalidAddress` for input that is no address.
         Other spellings of the postcode (``1234 ab``) are accepted on a slower path.
         """
         try:
@@ -183,13 +183,13 @@ class Adresindex:
         except (KeyError, TypeError):
             return self._buiten_de_index(postcode, huisnummer)
         if huisnummer.__class__ is not int:
-            zoekadres(postcode, huisnummer)  # raises OngeldigAdres
+            zoekadres(postcode, huisnummer)  # raises InvalidAddress
         if v & _MASKER:
             k = huisnummer - ((v >> 17) & 0x1FFFF)
             if k >= 0 and (v >> (34 + k)) & 1:
                 return self._codes[v & 0xFFFF]
             zoekadres(postcode, huisnummer)  # a house number out of range is invalid, not unknown
-            raise OnbekendHuisnummer(postcode, huisnummer, self.info.naam)
+            raise UnknownHouseNumber(postcode, huisnummer, self.info.naam)
         begin = v >> 25
         eind = begin + ((v >> 17) & 0xFF)
         if eind - begin == _LANG:
@@ -198,7 +198,7 @@ class Adresindex:
         i = bisect_left(nummers, huisnummer, begin, eind)
         if i == eind or nummers[i] != huisnummer:
             zoekadres(postcode, huisnummer)  # a house number out of range is invalid, not unknown
-            raise OnbekendHuisnummer(postcode, huisnummer, self.info.naam)
+            raise UnknownHouseNumber(postcode, huisnummer, self.info.naam)
         g = v & 0xFFFF
         if g == GEMENGD:
             return self._afwijkende_code(postcode, i, huisnummer)
@@ -207,15 +207,15 @@ class Adresindex:
     # --- the slow paths --------------------------------------------------------------------------
 
     def _buiten_de_index(self, postcode: Any, huisnummer: Any) -> str:
-        adres = zoekadres(postcode, huisnummer)  # raises OngeldigAdres with the reason
+        adres = zoekadres(postcode, huisnummer)  # raises InvalidAddress with the reason
         if adres.postcode != postcode:  # another spelling of a postcode, e.g. "1234 ab"
             return self.gemeentecode(adres.postcode, adres.huisnummer)
-        raise OnbekendePostcode(adres.postcode, adres.huisnummer, self.info.naam)
+        raise UnknownPostcode(adres.postcode, adres.huisnummer, self.info.naam)
 
     def _afwijkende_code(self, postcode: str, positie: int, huisnummer: int) -> str:
         waarde = self._afwijkend[positie]
         if waarde >= _DUBBEL:
-            raise DubbelzinnigAdres(
+            raise AmbiguousAddress(
                 f"{postcode} {huisnummer} lies in more than one municipality in {self.info.naam}",
                 self._dubbel[waarde - _DUBBEL],
             )
@@ -331,14 +331,14 @@ def laad_index(pad: str | Path) -> Adresindex:
     try:
         f = open(pad, "rb")  # noqa: SIM115 - closed below, errors mapped
     except OSError as exc:
-        raise IndexBestandFout(bron, f"cannot open: {exc.strerror or exc}") from None
+        raise IndexFileError(bron, f"cannot open: {exc.strerror or exc}") from None
     with f:
         voorloop = f.read(len(MAGIC) + 8)
         if len(voorloop) < len(MAGIC) + 8 or voorloop[: len(MAGIC)] != MAGIC:
-            raise IndexBestandFout(bron, "not a warm_referral address index (wrong magic number)")
+            raise IndexFileError(bron, "not a warm_referral address index (wrong magic number)")
         versie, kop_lengte = struct.unpack("<II", voorloop[len(MAGIC) :])
         if versie != FORMAAT_VERSIE:
-            raise IndexBestandFout(
+            raise IndexFileError(
                 bron,
                 f"index format version {versie}; this release reads version {FORMAAT_VERSIE} "
                 "(rebuild the index from the CBS table)",
@@ -356,10 +356,10 @@ def laad_index(pad: str | Path) -> Adresindex:
             dubbel = tuple(tuple(str(c) for c in d) for d in kop["dubbel"])
             verwacht_digest = str(kop["sha256"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise IndexBestandFout(bron, f"damaged header: {exc}") from None
+            raise IndexFileError(bron, f"damaged header: {exc}") from None
         indeling_arrays = [(n, "H" if n == "nummers" else t) for n, t, _ in lijst]
         if indeling_arrays != list(_VERWACHTE_ARRAYS) or lijst[2][1] not in ("H", "I"):
-            raise IndexBestandFout(bron, "unexpected array layout")
+            raise IndexFileError(bron, "unexpected array layout")
         digest = hashlib.sha256()
         arrays: dict[str, array[int]] = {}
         for naam, typecode, aantal in lijst:
@@ -367,25 +367,25 @@ def laad_index(pad: str | Path) -> Adresindex:
             try:
                 a.fromfile(f, aantal)
             except (EOFError, ValueError, OverflowError, MemoryError):
-                raise IndexBestandFout(bron, f"file ends inside array {naam!r}") from None
+                raise IndexFileError(bron, f"file ends inside array {naam!r}") from None
             digest.update(a)
             arrays[naam] = a
         if f.read(1):
-            raise IndexBestandFout(bron, "trailing bytes after the last array")
+            raise IndexFileError(bron, "trailing bytes after the last array")
     if digest.hexdigest() != verwacht_digest:
-        raise IndexBestandFout(bron, "SHA-256 mismatch: the file is damaged")
+        raise IndexFileError(bron, "SHA-256 mismatch: the file is damaged")
     if sys.byteorder != "little":  # pragma: no cover - big-endian machines only
         for a in arrays.values():
             a.byteswap()
     n = len(arrays["sleutels"])
     if len(arrays["starts"]) != n + 1 or len(arrays["gemeente"]) != n:
-        raise IndexBestandFout(bron, "postcode tables differ in size")
+        raise IndexFileError(bron, "postcode tables differ in size")
     if arrays["starts"][-1] != len(arrays["nummers"]):
-        raise IndexBestandFout(bron, "offsets do not match the house numbers")
+        raise IndexFileError(bron, "offsets do not match the house numbers")
     if len(arrays["masker_starts"]) != n + 1 or arrays["masker_starts"][-1] != len(
         arrays["maskers"]
     ):
-        raise IndexBestandFout(bron, "bitmask offsets do not match the bitmasks")
+        raise IndexFileError(bron, "bitmask offsets do not match the bitmasks")
     afwijkend = dict(zip(arrays["afwijkend_sleutels"], arrays["afwijkend_waarden"], strict=True))
     return Adresindex(
         info,
@@ -427,7 +427,7 @@ class IndexBouwer:
     Rows are packed into one 64-bit integer each as they come (8 bytes per address); a sorted
     input (the CBS table is ordered by postcode and house number) is never re-sorted. The same
     address twice with the same code is kept once; with different codes it becomes a
-    :class:`DubbelzinnigAdres` at look-up.
+    :class:`AmbiguousAddress` at look-up.
     """
 
     def __init__(

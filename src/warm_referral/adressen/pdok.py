@@ -18,7 +18,7 @@ A look-up is a conversation of at most two GETs, driven by the caller's own HTTP
 1. the addresses with this postcode and house number (``fq=type:adres``, ``fq=postcode:...``,
    ``fq=huisnummer:...``); the letter and addition, when given, select among them;
 2. only when there are none: does the postcode exist at all (``rows=0``, reading ``numFound``),
-   to tell :class:`OnbekendePostcode` from :class:`OnbekendHuisnummer`.
+   to tell :class:`UnknownPostcode` from :class:`UnknownHouseNumber`.
 
 PDOK answers in today's classification; :class:`~.zoeker.Gemeentezoeker` carries the code to the
 date asked. :mod:`warm_referral.adressen.pdok_httpx` runs this conversation with httpx.
@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .adres import AdresLike, Zoekadres, uit_adres
-from .errors import BronFout, DubbelzinnigAdres, OnbekendePostcode, OnbekendHuisnummer
+from .errors import AmbiguousAddress, SourceError, UnknownHouseNumber, UnknownPostcode
 
 __all__ = ["PDOK_BASIS_URL", "PDOK_NAAM", "HttpVerzoek", "PdokOpzoeking"]
 
@@ -86,11 +86,11 @@ class PdokOpzoeking:
         if self._stap == 2:
             self._stap = 3
             if _geheel_getal(response, "numFound") > 0:
-                raise OnbekendHuisnummer(a.postcode, a.huisnummer, PDOK_NAAM)
-            raise OnbekendePostcode(a.postcode, a.huisnummer, PDOK_NAAM)
+                raise UnknownHouseNumber(a.postcode, a.huisnummer, PDOK_NAAM)
+            raise UnknownPostcode(a.postcode, a.huisnummer, PDOK_NAAM)
         docs = response.get("docs")
         if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
-            raise BronFout(f"{PDOK_NAAM}: response.docs is not a list of objects")
+            raise SourceError(f"{PDOK_NAAM}: response.docs is not a list of objects")
         adressen = [d for d in docs if _is_dit_adres(d, a)]
         if not adressen:
             self._stap = 2
@@ -99,10 +99,10 @@ class PdokOpzoeking:
         gemeentecodes = [_gemeentecode(d) for d in adressen]  # every one checked, used or not
         passend = [c for d, c in zip(adressen, gemeentecodes, strict=True) if _past(d, a)]
         if not passend:
-            raise OnbekendHuisnummer(a.postcode, a.huisnummer, PDOK_NAAM)
+            raise UnknownHouseNumber(a.postcode, a.huisnummer, PDOK_NAAM)
         codes = set(passend)
         if len(codes) > 1:
-            raise DubbelzinnigAdres(
+            raise AmbiguousAddress(
                 f"{a} lies in more than one municipality according to {PDOK_NAAM}"
                 + ("; give the house letter or addition" if len(passend) > 1 else ""),
                 codes,
@@ -112,7 +112,7 @@ class PdokOpzoeking:
 
 def _lees_antwoord(status: int, inhoud: bytes) -> dict[str, Any]:
     if len(inhoud) > _MAX_ANTWOORD:
-        raise BronFout(f"{PDOK_NAAM}: an answer of {len(inhoud)} bytes is far too large")
+        raise SourceError(f"{PDOK_NAAM}: an answer of {len(inhoud)} bytes is far too large")
     if status != 200:
         detail = ""
         try:
@@ -121,23 +121,23 @@ def _lees_antwoord(status: int, inhoud: bytes) -> dict[str, Any]:
         except (ValueError, KeyError, TypeError):
             detail = inhoud[:200].decode("utf-8", "replace").strip()
         fout_van = "local" if status == 400 else "remote"
-        exc = BronFout(f"{PDOK_NAAM} answered HTTP {status}" + (f": {detail}" if detail else ""))
+        exc = SourceError(f"{PDOK_NAAM} answered HTTP {status}" + (f": {detail}" if detail else ""))
         exc.fault = fout_van  # a 400 means our request was wrong
         raise exc
     try:
         document = json.loads(inhoud)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BronFout(f"{PDOK_NAAM}: the answer is not JSON: {exc}") from None
+        raise SourceError(f"{PDOK_NAAM}: the answer is not JSON: {exc}") from None
     response = document.get("response") if isinstance(document, dict) else None
     if not isinstance(response, dict):
-        raise BronFout(f"{PDOK_NAAM}: the answer has no 'response' object")
+        raise SourceError(f"{PDOK_NAAM}: the answer has no 'response' object")
     return response
 
 
 def _geheel_getal(response: dict[str, Any], veld: str) -> int:
     waarde = response.get(veld)
     if type(waarde) is not int or waarde < 0:
-        raise BronFout(f"{PDOK_NAAM}: response.{veld} is not a count: {waarde!r}")
+        raise SourceError(f"{PDOK_NAAM}: response.{veld} is not a count: {waarde!r}")
     return waarde
 
 
@@ -158,7 +158,7 @@ def _tekst(doc: dict[str, Any], veld: str) -> str | None:
     if waarde is None or waarde == "":
         return None
     if not isinstance(waarde, str):
-        raise BronFout(f"{PDOK_NAAM}: {veld} is not text: {waarde!r}")
+        raise SourceError(f"{PDOK_NAAM}: {veld} is not text: {waarde!r}")
     return waarde.upper()
 
 
@@ -173,5 +173,5 @@ def _past(doc: dict[str, Any], adres: Zoekadres) -> bool:
 def _gemeentecode(doc: dict[str, Any]) -> str:
     code = doc.get("gemeentecode")
     if not (isinstance(code, str) and len(code) == 4 and code.isascii() and code.isdigit()):
-        raise BronFout(f"{PDOK_NAAM}: gemeentecode is not four digits: {code!r}")
+        raise SourceError(f"{PDOK_NAAM}: gemeentecode is not four digits: {code!r}")
     return code

@@ -14,7 +14,7 @@ import httpx
 
 from .._tijd import AMSTERDAM
 from .adres import Zoekadres
-from .errors import BronFout
+from .errors import SourceError
 from .pdok import PDOK_BASIS_URL, PDOK_NAAM, HttpVerzoek, PdokOpzoeking
 
 __all__ = ["AsyncPdokBron", "PdokBron"]
@@ -60,7 +60,7 @@ class PdokBron(_Basis):
             try:
                 antwoord = self.client.get(stap.url, headers=dict(stap.headers))
             except httpx.HTTPError as exc:
-                raise BronFout(f"{PDOK_NAAM} unreachable: {type(exc).__name__}: {exc}") from None
+                raise SourceError(f"{PDOK_NAAM} unreachable: {type(exc).__name__}: {exc}") from None
             stap = opzoeking.ontvang(antwoord.status_code, antwoord.content)
         return stap
 
@@ -86,6 +86,6 @@ class AsyncPdokBron(_Basis):
             try:
                 antwoord = await self.client.get(stap.url, headers=dict(stap.headers))
             except httpx.HTTPError as exc:
-                raise BronFout(f"{PDOK_NAAM} unreachable: {type(exc).__name__}: {exc}") from None
+                raise SourceError(f"{PDOK_NAAM} unreachable: {type(exc).__name__}: {exc}") from None
             stap = opzoeking.ontvang(antwoord.status_code, antwoord.content)
         return stap

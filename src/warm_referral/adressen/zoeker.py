@@ -22,13 +22,13 @@ from typing import Protocol
 from .adres import AdresLike, Zoekadres, uit_adres, zoekadres
 from .errors import (
     AdresError,
-    BronFout,
-    DubbelzinnigAdres,
-    IndelingBuitenBereik,
-    OnbekendAdres,
-    OnbekendePostcode,
-    OnbekendHuisnummer,
-    OngeldigAdres,
+    AmbiguousAddress,
+    DivisionOutOfRange,
+    InvalidAddress,
+    SourceError,
+    UnknownAddress,
+    UnknownHouseNumber,
+    UnknownPostcode,
 )
 from .herindelingen import Herindelingen, standaard_herindelingen
 
@@ -67,19 +67,19 @@ class Gemeentevondst:
 
 #: Which failure to report when every source failed: the one the caller can act on best.
 _VOORRANG: tuple[type[AdresError], ...] = (
-    DubbelzinnigAdres,
-    IndelingBuitenBereik,
-    BronFout,
-    OnbekendHuisnummer,
-    OnbekendePostcode,
-    OnbekendAdres,
+    AmbiguousAddress,
+    DivisionOutOfRange,
+    SourceError,
+    UnknownHouseNumber,
+    UnknownPostcode,
+    UnknownAddress,
 )
 
 
 def controleer_datum(op: object) -> date:
     """A calendar date, not a timestamp: the caller decides which day (Europe/Amsterdam)."""
     if isinstance(op, datetime) or not isinstance(op, date):
-        raise OngeldigAdres(
+        raise InvalidAddress(
             "datum",
             op,
             "give the calendar date (a datetime.date; for a timestamp use "
@@ -125,7 +125,7 @@ class Gemeentezoeker:
             try:
                 code = bron.zoek(adres)
                 op_datum = self.vertaal(code, bron.indeling, datum)
-            except OngeldigAdres:
+            except InvalidAddress:
                 raise
             except AdresError as exc:
                 fouten.append(exc)

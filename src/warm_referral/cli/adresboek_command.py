@@ -136,22 +136,24 @@ def _lees(naam: str, args: argparse.Namespace, op: date | None = None) -> Adresb
     if _is_json(data):
         document = lees_document(data)
         if op is not None and not document.geldig_vanaf <= op <= document.geldig_tot:
-            from ..adresboek.errors import AdresboekVerlopen
+            from ..adresboek.errors import AddressBookExpired
 
-            raise AdresboekVerlopen(document.editie, document.geldig_vanaf, document.geldig_tot, op)
+            raise AddressBookExpired(
+                document.editie, document.geldig_vanaf, document.geldig_tot, op
+            )
         return document
     return laad_adresboek(data, _sleutelbos(args), op=op).document
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ..adresboek.errors import AdresboekError, OngeldigAdresboek
+    from ..adresboek.errors import AdresboekError, InvalidAddressBook
 
     op = _datum(args.op) if args.op else None
     resultaten: list[dict[str, Any]] = []
     for naam in args.bestanden:
         try:
             document = _lees(naam, args, op)
-        except OngeldigAdresboek as exc:
+        except InvalidAddressBook as exc:
             resultaten.append(
                 {
                     "bestand": naam,
@@ -197,7 +199,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _sign(args: argparse.Namespace) -> int:
     from ..adresboek.boek import lees_document
-    from ..adresboek.errors import AdresboekError, OngeldigAdresboek
+    from ..adresboek.errors import AdresboekError, InvalidAddressBook
     from ..adresboek.handtekening import laad_ondertekensleutel, onderteken
 
     data = read_input(args.bestand)
@@ -206,7 +208,7 @@ def _sign(args: argparse.Namespace) -> int:
     try:
         lees_document(data)
         sleutel = laad_ondertekensleutel(args.sleutel, args.kid)
-    except OngeldigAdresboek as exc:
+    except InvalidAddressBook as exc:
         return _fout(f"{args.bestand}: not signed: {exc}")
     except AdresboekError as exc:
         return _fout(str(exc))

@@ -39,13 +39,14 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..codec.detect import parse_any
+    from ..codec.xml import to_xml
     from ..errors import MessageValidationError
 
     data = read_input(args.file)
     try:
         bericht = parse_any(data)
         if args.to == "xml":
-            output = bericht.to_xml(pretty=not args.compact)
+            output = to_xml(bericht, pretty=not args.compact)
         else:
             output = bericht.to_json()
             if not args.compact:

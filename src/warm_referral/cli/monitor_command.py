@@ -116,8 +116,9 @@ def _schrijf(args: argparse.Namespace, historien: Any, basislijn: Any, peildatum
 
 
 def _rapport(args: argparse.Namespace) -> int:
-    from ..monitoring import OngeldigeHistorie, lees_historie
-    from ..monitoring.vergelijking import OngeldigeLevering, lees_ddas_levering, tel_levering
+    from ..monitoring import InvalidHistory, lees_historie
+    from ..monitoring.errors import InvalidDelivery
+    from ..monitoring.vergelijking import lees_ddas_levering, tel_levering
 
     peildatum = _datum(args.peildatum, "--peildatum") or date.today()
     basislijn = None
@@ -126,7 +127,7 @@ def _rapport(args: argparse.Namespace) -> int:
             basislijn = tel_levering(lees_ddas_levering(Path(args.basislijn).read_bytes()))
         with open(args.historie, encoding="utf-8") as f:
             return _schrijf(args, lees_historie(f, bron=args.historie), basislijn, peildatum)
-    except (OngeldigeHistorie, OngeldigeLevering, OSError) as exc:
+    except (InvalidHistory, InvalidDelivery, OSError) as exc:
         print(f"warm-referral monitor: {exc}", file=sys.stderr)
         return EXIT_INVALID
 
@@ -156,9 +157,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _ddas(args: argparse.Namespace) -> int:
-    from ..monitoring import OngeldigeHistorie, lees_historie
+    from ..monitoring import InvalidHistory, lees_historie
     from ..monitoring.ddas_export import ddas_levering
-    from ..monitoring.vergelijking import OngeldigeLevering
+    from ..monitoring.errors import InvalidDelivery
 
     periode = _kwartaal(args.kwartaal)
     assert periode is not None
@@ -177,7 +178,7 @@ def _ddas(args: argparse.Namespace) -> int:
                 code_gegevensleverancier=args.leverancier,
                 aangeleverd_op=datetime.now(timezone.utc),
             )
-    except (OngeldigeHistorie, OngeldigeLevering, OSError, KeyError, ValueError) as exc:
+    except (InvalidHistory, InvalidDelivery, OSError, KeyError, ValueError) as exc:
         print(f"warm-referral monitor ddas: {exc}", file=sys.stderr)
         return EXIT_INVALID
     tekst = json.dumps(levering, ensure_ascii=False, indent=2) + "\n"

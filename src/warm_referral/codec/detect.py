@@ -22,7 +22,7 @@ def looks_like_xml(data: bytes) -> bool:
 def parse_any(data: bytes) -> Message:
     """Parse a message in either wire form; errors are the same typed errors as each codec's."""
     if looks_like_xml(data):
-        from ..xml import parse_xml
+        from .xml import parse_xml
 
         return parse_xml(data)
     return parse_json(data)

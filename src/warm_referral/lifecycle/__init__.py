@@ -10,24 +10,16 @@ on the state of a referral and on which message may follow which::
     dossier.verstuur(ontvangstbevestiging)
     wijziging = dossier.registreer(Contactpoging(datum, Contactsoort.TELEFOON, Dagdeel.OCHTEND, True))
     schuldeiserbeeld(dossier)               # what the creditor may see
+    dossier.momentopname()                  # JSON-able; Verwijzingsdossier.herstel(...) restores it
 
-The table lives in :mod:`._table` (see its two rules); :mod:`.ddas` maps states and results to
-DDAS vroegsignalering v1.2; :mod:`.diagram` draws the table.
+The transition table and its guards are internal (:mod:`._table`, see its two rules): a caller asks a
+record (``toestand``, ``afgerond``, ``wacht_op_contact``, ``mijlpaal``) or the errors it raises
+(which name the kinds allowed now). :mod:`.ddas` maps states and results to DDAS vroegsignalering
+v1.2; :mod:`.diagram` draws the table. The lifecycle does no I/O and never reads the clock.
 """
 
 from __future__ import annotations
 
-from ._table import (
-    AFZENDER,
-    BEGINTOESTAND,
-    EINDTOESTANDEN,
-    MIJLPAAL,
-    TABEL,
-    WACHT_OP_CONTACT,
-    Regel,
-    overgang,
-    toegestaan,
-)
 from .ddas import (
     SCHULDEISER_EINDRESULTAAT,
     DdasEindresultaat,
@@ -36,7 +28,7 @@ from .ddas import (
     ddas_signaalstatus,
     vroegsignaalzaak,
 )
-from .dossier import Betaalgedrag, VerkeerdDossier, Verwijzingsdossier
+from .dossier import Betaalgedrag, Verwijzingsdossier
 from .effects import (
     ContactTeLaat,
     Effect,
@@ -49,10 +41,11 @@ from .effects import (
     Wijziging,
 )
 from .errors import (
-    LokaleOngeldigeOvergang,
-    OngeldigeGebeurtenis,
-    OngeldigeOvergang,
-    PeerOngeldigeOvergang,
+    InvalidEvent,
+    InvalidTransition,
+    LocalInvalidTransition,
+    RemoteInvalidTransition,
+    WrongReferral,
 )
 from .events import (
     Afsluiting,
@@ -73,13 +66,7 @@ from .feedback import Schuldeiserbeeld, Schuldeiserstatus, schuldeiserbeeld
 from .states import Rol, Tijdfeit, Toestand
 
 __all__ = [
-    "AFZENDER",
-    "BEGINTOESTAND",
-    "EINDTOESTANDEN",
-    "MIJLPAAL",
     "SCHULDEISER_EINDRESULTAAT",
-    "TABEL",
-    "WACHT_OP_CONTACT",
     "Afsluiting",
     "Betaalgedrag",
     "ContactGestaakt",
@@ -93,15 +80,14 @@ __all__ = [
     "HulpAangeboden",
     "Hulpbesluit",
     "IncassostopVoorbij",
+    "InvalidEvent",
+    "InvalidTransition",
+    "LocalInvalidTransition",
     "LokaleActie",
-    "LokaleOngeldigeOvergang",
     "NietOppakken",
-    "OngeldigeGebeurtenis",
-    "OngeldigeOvergang",
     "Oppakken",
-    "PeerOngeldigeOvergang",
     "Plan",
-    "Regel",
+    "RemoteInvalidTransition",
     "Rol",
     "Schuldeiserbeeld",
     "Schuldeiserstatus",
@@ -113,14 +99,12 @@ __all__ = [
     "Tijdgebeurtenis",
     "Tik",
     "Toestand",
-    "VerkeerdDossier",
     "Verwijzingsdossier",
     "Wijziging",
+    "WrongReferral",
     "ddas_eindresultaat",
     "ddas_signaalstatus",
-    "overgang",
     "schuldeiserbeeld",
     "soort_van",
-    "toegestaan",
     "vroegsignaalzaak",
 ]

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from ..models.berichten import lokale_datum
+from .._tijd import amsterdamse_datum
 from ..models.enums import (
     Eindresultaat,
     Mijlpaal,
@@ -37,7 +37,7 @@ from ..models.enums import (
 )
 from ..models.onderdelen import Partij
 from .ddas import SCHULDEISER_EINDRESULTAAT, DdasEindresultaat
-from .errors import LokaleOngeldigeOvergang, OngeldigeOvergang, PeerOngeldigeOvergang
+from .errors import InvalidTransition, LocalInvalidTransition, RemoteInvalidTransition
 from .events import STATUS_SOORT, Soort
 from .states import Rol, Toestand
 
@@ -155,7 +155,7 @@ def _ontvangstbevestiging_gelijk(feiten: Feiten, g: Any) -> str | None:
             f"its contactdeadline {g.contactdeadline.isoformat()} differs from the one computed at "
             f"receipt, {feiten.contactdeadline.isoformat()}"
         )
-    return _datum_niet_terug(feiten, lokale_datum(g.ontvangen_op))
+    return _datum_niet_terug(feiten, amsterdamse_datum(g.ontvangen_op))
 
 
 _GEEN_TOESTEMMING = (
@@ -541,8 +541,8 @@ def overgang(
 ) -> Toestand | None:
     """The state after ``gebeurtenis`` (of kind ``soort``), or None when it changes nothing.
 
-    Raises :class:`PeerOngeldigeOvergang` when ``van_peer`` (the peer sent it), else
-    :class:`LokaleOngeldigeOvergang`, if the table has no such pair or its guard refuses.
+    Raises :class:`RemoteInvalidTransition` when ``van_peer`` (the peer sent it), else
+    :class:`LocalInvalidTransition`, if the table has no such pair or its guard refuses.
     """
     regel = _VLAK.get((toestand, soort))
     reden = None
@@ -552,7 +552,7 @@ def overgang(
         reden = regel.bewaking(feiten, gebeurtenis)
         if reden is None:
             return regel.doel
-    fout: type[OngeldigeOvergang] = PeerOngeldigeOvergang if van_peer else LokaleOngeldigeOvergang
+    fout: type[InvalidTransition] = RemoteInvalidTransition if van_peer else LocalInvalidTransition
     raise fout(toestand, soort, toegestaan(toestand, AFZENDER[soort]), reden)
 
 

@@ -81,7 +81,7 @@ def levenscyclus_pagina() -> str:
         "de gebeurtenissen uit de tabel eronder zonder te veranderen; *genegeerd* betekent dat de",
         "gebeurtenis wordt opgenomen zonder gevolg (een melding van wat al bekend is, of een bericht dat",
         "een intrekking heeft gekruist). Elk ander paar MOET worden geweigerd: met",
-        "`LokaleOngeldigeOvergang` als de eigen kant de fout maakt, met `PeerOngeldigeOvergang` als de",
+        "`LocalInvalidTransition` als de eigen kant de fout maakt, met `RemoteInvalidTransition` als de",
         "andere partij dat doet.",
         "",
         "```mermaid",

@@ -29,13 +29,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 from uuid import UUID
 
-from .._tijd import AMSTERDAM
+from .._tijd import AMSTERDAM, amsterdamse_datum
 from ..models.berichten import (
     Bericht,
     Betaalgedragmelding,
     Foutbericht,
     Verwijzing,
-    lokale_datum,
 )
 from ..models.enums import (
     Advies,
@@ -70,10 +69,11 @@ from .effects import (
     Wijziging,
 )
 from .errors import (
-    LokaleOngeldigeOvergang,
-    OngeldigeGebeurtenis,
-    OngeldigeOvergang,
-    PeerOngeldigeOvergang,
+    InvalidEvent,
+    InvalidTransition,
+    LocalInvalidTransition,
+    RemoteInvalidTransition,
+    WrongReferral,
 )
 from .events import (
     Contactpoging,
@@ -91,11 +91,7 @@ from .states import Rol, Tijdfeit, Toestand
 if TYPE_CHECKING:
     from ..deadlines import Afsprakenprofiel
 
-__all__ = ["Betaalgedrag", "VerkeerdDossier", "Verwijzingsdossier"]
-
-
-class VerkeerdDossier(OngeldigeGebeurtenis):
-    """A message about another referral was given to this record (a routing mistake)."""
+__all__ = ["Betaalgedrag", "Verwijzingsdossier"]
 
 
 class Betaalgedrag(NamedTuple):
@@ -135,7 +131,7 @@ class Verwijzingsdossier:
         # doorgezonden_naar for the one that took it over).
         self.gemeente: Partij = verwijzing.ontvanger
         self.verwezen_op: datetime = verwijzing.verwezen_op
-        self.verwijsdatum: date = lokale_datum(verwijzing.verwezen_op)
+        self.verwijsdatum: date = amsterdamse_datum(verwijzing.verwezen_op)
         self.crisis: bool = verwijzing.crisissignaal
         toestemming = verwijzing.toestemming
         self.statusterugmelding = (
@@ -197,11 +193,9 @@ class Verwijzingsdossier:
         else:
             p = profiel
         if not isinstance(ontvangen_op, datetime) or ontvangen_op.utcoffset() is None:
-            raise OngeldigeGebeurtenis(
-                f"ontvangen_op must be an aware datetime, got {ontvangen_op!r}"
-            )
+            raise InvalidEvent(f"ontvangen_op must be an aware datetime, got {ontvangen_op!r}")
         if ontvangen_op < verwijzing.verwezen_op:
-            raise OngeldigeGebeurtenis(
+            raise InvalidEvent(
                 f"ontvangen_op {ontvangen_op.isoformat()} lies before verwezenOp "
                 f"{verwijzing.verwezen_op.isoformat()}"
             )
@@ -229,25 +223,42 @@ class Verwijzingsdossier:
         dossier = cls(verwijzing, Rol.SCHULDEISER)
         return dossier, dossier._begin([dossier._plan_incassostop()])
 
+    # --- saving and restoring ----------------------------------------------------------------------
+
+    def momentopname(self) -> dict[str, Any]:
+        """Every fact of this record as JSON-able data (a versioned format): store it to restore
+        the record later with :meth:`herstel` instead of replaying its history."""
+        from ._momentopname import momentopname
+
+        return momentopname(self)
+
+    @classmethod
+    def herstel(cls, momentopname: dict[str, Any]) -> Verwijzingsdossier:
+        """The record a :meth:`momentopname` describes; it behaves exactly as the one saved.
+        Raises :class:`~.errors.InvalidEvent` for a snapshot this version cannot read."""
+        from ._momentopname import herstel
+
+        return herstel(cls, momentopname)
+
     def _begin(self, effecten: list[Effect]) -> Wijziging:
         return Wijziging(self.toestand, self.toestand, (Soort.VERWIJZING,), tuple(effecten))
 
     # --- feeding it --------------------------------------------------------------------------------
 
     def ontvang(self, bericht: Bericht) -> Wijziging:
-        """Apply a message the peer sent. Refusals are :class:`PeerOngeldigeOvergang`."""
+        """Apply a message the peer sent. Refusals are :class:`RemoteInvalidTransition`."""
         return self._bericht(bericht, van_peer=True)
 
     def verstuur(self, bericht: Bericht) -> Wijziging:
         """Apply a message we are about to send (call it before sending: a refusal, a
-        :class:`LokaleOngeldigeOvergang`, means the message must not go out)."""
+        :class:`LocalInvalidTransition`, means the message must not go out)."""
         return self._bericht(bericht, van_peer=False)
 
     def registreer(self, actie: LokaleActie) -> Wijziging:
         """Apply one of the municipality's own actions."""
         soort = soort_van(actie)
         if soort not in LOKALE_ACTIES:
-            raise OngeldigeGebeurtenis(f"not a local action: {actie!r}")
+            raise InvalidEvent(f"not a local action: {actie!r}")
         if self.rol is not Rol.GEMEENTE:
             self._weiger(soort, False, "only the municipality's record takes local actions")
         return self._pas_toe(soort, actie, van_peer=False)
@@ -328,7 +339,7 @@ class Verwijzingsdossier:
         if self.contactdeadline is None:
             return None
         if self.contactpogingen:
-            return self.contactpogingen[0].datum > lokale_datum(self.contactdeadline)
+            return self.contactpogingen[0].datum > amsterdamse_datum(self.contactdeadline)
         if Tijdfeit.CONTACTDEADLINE_VERSTREKEN in self.tijdfeiten:
             return self.toestand in WACHT_OP_CONTACT
         return None
@@ -337,6 +348,12 @@ class Verwijzingsdossier:
     def afgerond(self) -> bool:
         """Is the referral in a terminal state?"""
         return self.toestand in _table.EINDTOESTANDEN
+
+    @property
+    def wacht_op_contact(self) -> bool:
+        """Has nobody contacted the help-seeker yet, as far as this record shows? (The contact
+        deadline passing now would be an overdue contact.)"""
+        return self.toestand in WACHT_OP_CONTACT
 
     def __repr__(self) -> str:
         return (
@@ -359,7 +376,7 @@ class Verwijzingsdossier:
             return Wijziging(self.toestand, self.toestand, (soort,), dubbel=True)
         verwijzing_id = getattr(bericht, "verwijzing_id", None)
         if verwijzing_id is not None and verwijzing_id != self.verwijzing_id:
-            raise VerkeerdDossier(
+            raise WrongReferral(
                 f"{bericht.berichttype} {bericht.bericht_id} is about referral {verwijzing_id!r}, "
                 f"this record is {self.verwijzing_id!r}"
             )
@@ -374,8 +391,8 @@ class Verwijzingsdossier:
         return wijziging
 
     def _weiger(self, soort: Soort, van_peer: bool, reden: str) -> NoReturn:
-        fout: type[OngeldigeOvergang] = (
-            PeerOngeldigeOvergang if van_peer else LokaleOngeldigeOvergang
+        fout: type[InvalidTransition] = (
+            RemoteInvalidTransition if van_peer else LocalInvalidTransition
         )
         wie = self.rol if not van_peer else _andere(self.rol)
         raise fout(self.toestand, soort, toegestaan(self.toestand, wie), reden)
@@ -526,7 +543,7 @@ class Verwijzingsdossier:
         if self.intrekkingsreden is not None:
             return []  # the first withdrawal counts, as in the creditor's copy
         self.intrekkingsreden = g.reden
-        self.ingetrokken_op = lokale_datum(g.aangemaakt_op)
+        self.ingetrokken_op = amsterdamse_datum(g.aangemaakt_op)
         return []
 
     def _incassostopwijziging(self, g: Any, van_peer: bool) -> list[Effect]:
@@ -551,7 +568,7 @@ def _datum_van(g: Any) -> date:
     datum: date | None = getattr(g, "datum", None)
     if datum is not None:
         return datum
-    return lokale_datum(g.ontvangen_op)  # the Ontvangstbevestiging
+    return amsterdamse_datum(g.ontvangen_op)  # the Ontvangstbevestiging
 
 
 _D = Verwijzingsdossier

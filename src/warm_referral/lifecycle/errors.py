@@ -1,8 +1,8 @@
 """Typed errors of the lifecycle: each names the state, the event and what was allowed instead.
 
 As everywhere in this library the subclass says who is at fault: a local action or a message we
-send that the protocol does not allow now is a :class:`LokaleOngeldigeOvergang` (fix the calling
-code); a message the peer sent that is not allowed now is a :class:`PeerOngeldigeOvergang` (answer
+send that the protocol does not allow now is a :class:`LocalInvalidTransition` (fix the calling
+code); a message the peer sent that is not allowed now is a :class:`RemoteInvalidTransition` (answer
 with a Foutbericht).
 """
 
@@ -17,14 +17,15 @@ if TYPE_CHECKING:
     from .states import Toestand
 
 __all__ = [
-    "LokaleOngeldigeOvergang",
-    "OngeldigeGebeurtenis",
-    "OngeldigeOvergang",
-    "PeerOngeldigeOvergang",
+    "InvalidEvent",
+    "InvalidTransition",
+    "LocalInvalidTransition",
+    "RemoteInvalidTransition",
+    "WrongReferral",
 ]
 
 
-class OngeldigeOvergang(ProtocolError):
+class InvalidTransition(ProtocolError):
     """An event that is not allowed in the current state. Catch this to handle both sides.
 
     ``toestand`` and ``soort`` name the pair, ``toegestaan`` the kinds the same party could send
@@ -49,13 +50,17 @@ class OngeldigeOvergang(ProtocolError):
         )
 
 
-class LokaleOngeldigeOvergang(OngeldigeOvergang, LocalProtocolError):
+class LocalInvalidTransition(InvalidTransition, LocalProtocolError):
     """We (our own action or a message we are about to send) broke the lifecycle."""
 
 
-class PeerOngeldigeOvergang(OngeldigeOvergang, RemoteProtocolError):
+class RemoteInvalidTransition(InvalidTransition, RemoteProtocolError):
     """The peer sent a message the lifecycle does not allow now."""
 
 
-class OngeldigeGebeurtenis(LocalProtocolError, ValueError):
+class InvalidEvent(LocalProtocolError, ValueError):
     """A local action or tick was built wrongly (a datetime where a date belongs, a naive time)."""
+
+
+class WrongReferral(InvalidEvent):
+    """A message about another referral was given to this record (a routing mistake)."""

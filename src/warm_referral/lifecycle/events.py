@@ -28,7 +28,7 @@ from ..models.berichten import (
 )
 from ..models.enums import Advies, Contactsoort, Dagdeel, Mijlpaal, NietOpgepaktReden
 from .ddas import DdasEindresultaat
-from .errors import OngeldigeGebeurtenis
+from .errors import InvalidEvent
 from .states import Tijdfeit
 
 __all__ = [
@@ -93,7 +93,7 @@ class Soort(str, Enum):
 def _is_datum(waarde: object, wat: str) -> None:
     # A datetime is a date subclass: refuse it, its local day would be a guess.
     if type(waarde) is not date:
-        raise OngeldigeGebeurtenis(f"{wat} must be a date, got {type(waarde).__name__}")
+        raise InvalidEvent(f"{wat} must be a date, got {type(waarde).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +199,7 @@ class Afsluiting:
     def __post_init__(self) -> None:
         _is_datum(self.datum, "datum")
         if not isinstance(self.resultaat, DdasEindresultaat):
-            raise OngeldigeGebeurtenis(
-                f"resultaat must be a DdasEindresultaat, got {self.resultaat!r}"
-            )
+            raise InvalidEvent(f"resultaat must be a DdasEindresultaat, got {self.resultaat!r}")
 
     @property
     def gebeurtenissoort(self) -> Soort:
@@ -212,9 +210,7 @@ class Afsluiting:
 
 def _is_bewust(moment: object, wat: str) -> None:
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
-        raise OngeldigeGebeurtenis(
-            f"{wat} must be an aware datetime (with a UTC offset), got {moment!r}"
-        )
+        raise InvalidEvent(f"{wat} must be an aware datetime (with a UTC offset), got {moment!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +284,6 @@ def soort_van(gebeurtenis: Gebeurtenis) -> Soort:
             return STATUS_SOORT[gebeurtenis.mijlpaal]
         soort = _BERICHT_SOORT.get(type(gebeurtenis))
         if soort is None:
-            raise OngeldigeGebeurtenis(f"unknown message class {type(gebeurtenis).__name__}")
+            raise InvalidEvent(f"unknown message class {type(gebeurtenis).__name__}")
         return soort
     return gebeurtenis.gebeurtenissoort

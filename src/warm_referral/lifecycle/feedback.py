@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from ..models.berichten import lokale_datum
+from .._tijd import amsterdamse_datum
 from ..models.enums import Advies, Eindresultaat, NietOpgepaktReden
 from ..models.onderdelen import Partij
 from ._table import MIJLPAAL
@@ -88,7 +88,7 @@ def schuldeiserbeeld(dossier: Verwijzingsdossier) -> Schuldeiserbeeld:
         status, sinds = Schuldeiserstatus.DOORGEZONDEN, dossier.doorgezonden_op
     elif dossier.bevestigd and dossier.ontvangen_op is not None:
         # Acknowledged, and either no milestone yet or none may be told.
-        status, sinds = Schuldeiserstatus.ONTVANGEN, lokale_datum(dossier.ontvangen_op)
+        status, sinds = Schuldeiserstatus.ONTVANGEN, amsterdamse_datum(dossier.ontvangen_op)
     else:
         status, sinds = Schuldeiserstatus.VERZONDEN, dossier.verwijsdatum
     # The acknowledgement's facts, while they are the current municipality's.

@@ -18,7 +18,6 @@ from .berichten import (
     Statusbericht,
     Statusverzoek,
     Verwijzing,
-    lokale_datum,
     nieuwe_envelop,
 )
 from .enums import (
@@ -94,6 +93,5 @@ __all__ = [
     "Toestemmingsreikwijdte",
     "Verwijzing",
     "WireModel",
-    "lokale_datum",
     "nieuwe_envelop",
 ]

@@ -55,8 +55,8 @@ class WireModel(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            from ..codec.violations import violations_from_pydantic
             from ..errors import InvalidLocalMessage
+            from .violations import violations_from_pydantic
 
             raise InvalidLocalMessage(violations_from_pydantic(exc)) from None
 

@@ -56,7 +56,6 @@ __all__ = [
     "Statusbericht",
     "Statusverzoek",
     "Verwijzing",
-    "lokale_datum",
     "nieuwe_envelop",
 ]
 
@@ -101,11 +100,6 @@ class Richting(str, Enum):
     BEIDE = "beide richtingen"
 
 
-def lokale_datum(tijdstip: datetime) -> date:
-    """The Europe/Amsterdam calendar date of an aware timestamp (dates in the protocol are Dutch)."""
-    return amsterdamse_datum(tijdstip)
-
-
 class Bericht(WireModel):
     """The envelope every message carries."""
 
@@ -127,15 +121,11 @@ class Bericht(WireModel):
     """The berichtId of the message this one answers."""
 
     def to_json(self) -> bytes:
-        """The canonical wire form: UTF-8 JSON, members in schema order, absent members left out."""
+        """The canonical wire form: UTF-8 JSON, members in schema order, absent members left out.
+
+        The XML form is a codec function, :func:`warm_referral.to_xml` (the models import no
+        codec, so that they never load lxml)."""
         return self.model_dump_json(exclude_none=True).encode()
-
-    def to_xml(self, *, pretty: bool = False) -> bytes:
-        """The XML wire form (see :mod:`warm_referral.xml`); imported on first use, so that the
-        models do not load lxml."""
-        from ..xml import to_xml
-
-        return to_xml(self, pretty=pretty)
 
 
 class _OverVerwijzing(Bericht):
@@ -287,9 +277,9 @@ class Verwijzing(_OverVerwijzing):
                 "gemeentecode_ontbreekt",
                 "a Verwijzing is addressed to a municipality: ontvanger needs its gemeentecode",
             )
-        verwijsdatum = lokale_datum(self.verwezen_op)
+        verwijsdatum = amsterdamse_datum(self.verwezen_op)
         geboren = self.hulpvrager.geboortedatum
-        if geboren is not None and geboren >= lokale_datum(self.aangemaakt_op):
+        if geboren is not None and geboren >= amsterdamse_datum(self.aangemaakt_op):
             yield Regelfout(
                 "hulpvrager/geboortedatum",
                 "geboortedatum_toekomst",

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .._tijd import format_tijdstip
 from ..identifiers import bsn as _bsn
 from ..identifiers import postcode as _postcode
 
@@ -48,7 +49,6 @@ __all__ = [
     "Tijdstip",
     "Uuid",
     "Vestigingsnummer",
-    "format_tijdstip",
 ]
 
 
@@ -209,14 +209,6 @@ def _to_utc(value: datetime) -> datetime:
             "a date-time must lie between 0001-01-02 and 9999-12-30 (UTC)",
         )
     return utc
-
-
-def format_tijdstip(value: datetime) -> str:
-    """RFC 3339 in UTC with upper-case T and Z; six fractional digits, only when not zero."""
-    # isoformat, not strftime: glibc's %Y does not pad years before 1000 to four digits. It writes
-    # six fractional digits when there is a fraction, the only count besides three that Python
-    # 3.10's fromisoformat reads.
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
 Tijdstip = Annotated[

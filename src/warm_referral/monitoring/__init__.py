@@ -17,6 +17,7 @@ from .berekening import (
     bereken,
     percentiel,
 )
+from .errors import InvalidDelivery, InvalidHistory
 from .historie import (
     HISTORIE_FORMAAT,
     Doorzendingsfeit,
@@ -24,7 +25,6 @@ from .historie import (
     Evaluatie,
     Intrekkingsfeit,
     NietOpgepaktfeit,
-    OngeldigeHistorie,
     Verwijzingshistorie,
     historie_van,
     lees_historie,
@@ -57,10 +57,11 @@ __all__ = [
     "Indicator",
     "Indicatorsoort",
     "Intrekkingsfeit",
+    "InvalidDelivery",
+    "InvalidHistory",
     "Kenmerken",
     "Monitoringresultaat",
     "NietOpgepaktfeit",
-    "OngeldigeHistorie",
     "Publicatierij",
     "Uitkomst",
     "Verwijzingshistorie",

@@ -45,7 +45,7 @@ def monitoring_pagina() -> str:
         "- Uit het dossier van de gemeente: `historie_van(dossier, verwijzing, organisatie=...)`.",
         "- Uitwisselformaat voor andere implementaties: JSON Lines, één historie per regel, met het",
         "  JSON Schema `spec/v1/monitoring/verwijzingshistorie.json`. Lezen met `lees_historie` (een",
-        "  ongeldige regel geeft `OngeldigeHistorie` met regelnummer, JSON pointer en reden), schrijven",
+        "  ongeldige regel geeft `InvalidHistory` met regelnummer, JSON pointer en reden), schrijven",
         "  met `schrijf_historie`.",
         "",
         "Een verwijzing telt mee in de maand, het kwartaal en het jaar van haar verwijsdatum (cohort),",

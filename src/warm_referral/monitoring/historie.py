@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from ..errors import Violation, WarmReferralError
+from ..errors import Violation
 from ..lifecycle import (
     Contactpoging,
     DdasEindresultaat,
@@ -37,6 +37,7 @@ from ..models.enums import (
     SoortVerwijzer,
 )
 from ..models.wire_types import Gemeentecode, Naam, Referentie, Tijdstip
+from .errors import InvalidHistory
 
 if TYPE_CHECKING:
     from ..models import Verwijzing
@@ -48,7 +49,6 @@ __all__ = [
     "Evaluatie",
     "Intrekkingsfeit",
     "NietOpgepaktfeit",
-    "OngeldigeHistorie",
     "Verwijzingshistorie",
     "historie_van",
     "lees_historie",
@@ -57,25 +57,6 @@ __all__ = [
 
 #: The value of ``formaat`` in every line; a later incompatible format gets a new number.
 HISTORIE_FORMAAT = "verwijzingshistorie/1"
-
-
-class OngeldigeHistorie(WarmReferralError, ValueError):
-    """A line of a history file is not a valid Verwijzingshistorie (the file's producer is at fault).
-
-    ``regel`` is the 1-based line number, ``violations`` every reason (JSON pointer, code, message).
-    """
-
-    def __init__(self, regel: int, violations: Iterable[Violation], bron: str = "") -> None:
-        self.regel = regel
-        self.bron = bron
-        self.violations = tuple(violations)
-        waar = f"{bron}:{regel}" if bron else f"line {regel}"
-        redenen = "; ".join(str(v) for v in self.violations[:10])
-        meer = len(self.violations) - 10
-        super().__init__(
-            f"{waar}: not a valid Verwijzingshistorie: {redenen}"
-            + (f" (and {meer} more)" if meer > 0 else "")
-        )
 
 
 class NietOpgepaktfeit(WireModel):
@@ -266,10 +247,10 @@ def lees_historie(
 ) -> Iterator[Verwijzingshistorie]:
     """Read JSON Lines (an open file, or any iterable of lines) one history at a time.
 
-    Blank lines are skipped. The first invalid line raises :class:`OngeldigeHistorie` with its line
+    Blank lines are skipped. The first invalid line raises :class:`InvalidHistory` with its line
     number and every violation; nothing is guessed.
     """
-    from ..codec.violations import violations_from_pydantic
+    from ..models.violations import violations_from_pydantic
 
     valideer = _ADAPTER.validate_json
     for nummer, regel in enumerate(regels, start=1):
@@ -280,9 +261,9 @@ def lees_historie(
             nul = (b"null" in regel) if isinstance(regel, bytes) else ("null" in regel)
             yield valideer(regel, strict=True, context=_WIRE if nul else None)
         except ValidationError as exc:
-            raise OngeldigeHistorie(nummer, violations_from_pydantic(exc), bron) from None
+            raise InvalidHistory(nummer, violations_from_pydantic(exc), bron) from None
         except RecursionError:
-            raise OngeldigeHistorie(
+            raise InvalidHistory(
                 nummer, [Violation("", "te_diep_genest", "nested too deeply")], bron
             ) from None
 

@@ -26,16 +26,16 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from ..errors import Violation, WarmReferralError
+from ..errors import Violation
 from ..lifecycle import DdasEindresultaat
 from ..models.enums import Mijlpaal
+from .errors import InvalidDelivery
 from .historie import Verwijzingshistorie
 from .indicatoren import Indicator, Indicatorsoort
 
 __all__ = [
     "HULP_GEACCEPTEERD",
     "LANDELIJKE_INDICATOREN",
-    "OngeldigeLevering",
     "Referentiewaarde",
     "Signaaltelling",
     "ddas_schema",
@@ -188,20 +188,6 @@ def tel_levering(levering: Mapping[str, Any]) -> dict[str, Signaaltelling]:
 # --- DDAS deliveries ---------------------------------------------------------------------------------
 
 
-class OngeldigeLevering(WarmReferralError, ValueError):
-    """A DDAS delivery does not validate against the official v1.2 schema (its producer's fault);
-    ``violations`` lists every error with a JSON pointer."""
-
-    def __init__(self, violations: Iterable[Violation]) -> None:
-        self.violations = tuple(violations)
-        regels = "\n".join(f"  - {v}" for v in self.violations[:20])
-        meer = len(self.violations) - 20
-        super().__init__(
-            f"not a valid DDAS v1.2 delivery ({len(self.violations)} errors):\n{regels}"
-            + (f"\n  ... and {meer} more" if meer > 0 else "")
-        )
-
-
 def ddas_schema() -> dict[str, Any]:
     """The official DDAS v1.2 JSON Schema (an unchanged copy shipped in the package)."""
     tekst = (
@@ -214,7 +200,7 @@ def ddas_schema() -> dict[str, Any]:
 
 
 def valideer_ddas(levering: Any) -> None:
-    """Raise :class:`OngeldigeLevering` unless ``levering`` validates (formats included)."""
+    """Raise :class:`InvalidDelivery` unless ``levering`` validates (formats included)."""
     try:
         import jsonschema
     except ImportError as exc:  # an optional extra
@@ -226,7 +212,7 @@ def valideer_ddas(levering: Any) -> None:
     )
     fouten = sorted(validator.iter_errors(levering), key=lambda e: list(e.absolute_path))
     if fouten:
-        raise OngeldigeLevering(
+        raise InvalidDelivery(
             Violation(
                 "".join(f"/{deel}" for deel in fout.absolute_path),
                 f"ddas_{fout.validator}",
@@ -241,10 +227,10 @@ def lees_ddas_levering(data: bytes | str) -> dict[str, Any]:
     try:
         levering = json.loads(data)
     except (ValueError, RecursionError) as exc:
-        raise OngeldigeLevering([Violation("", "geen_json", str(exc)[:500])]) from None
+        raise InvalidDelivery([Violation("", "geen_json", str(exc)[:500])]) from None
     valideer_ddas(levering)
     if not isinstance(levering, dict):  # the schema says object; a guard for the type checker
-        raise OngeldigeLevering([Violation("", "object_verwacht", "expected an object")])
+        raise InvalidDelivery([Violation("", "object_verwacht", "expected an object")])
     return levering
 
 

@@ -21,6 +21,7 @@ from uuid import UUID
 
 from hypothesis import strategies as st
 
+from .._tijd import amsterdamse_datum
 from ..models import (
     BERICHTTYPES,
     BSN_TOEGESTAAN,
@@ -61,7 +62,6 @@ from ..models import (
     Toestemmingskanaal,
     Toestemmingsreikwijdte,
     Verwijzing,
-    lokale_datum,
 )
 
 __all__ = [
@@ -239,7 +239,7 @@ def verwijzingen(draw: st.DrawFn, soort: SoortVerwijzer | None = None) -> Verwij
     grondslag = draw(st.sampled_from(sorted(TOEGESTANE_GRONDSLAGEN[soort], key=lambda g: g.value)))
     verwezen_op = draw(tijdstippen(min_value=datetime(2001, 1, 1, tzinfo=timezone.utc)))
     aangemaakt_op = verwezen_op + draw(st.timedeltas(timedelta(0), timedelta(days=2)))
-    verwijsdatum = lokale_datum(verwezen_op)
+    verwijsdatum = amsterdamse_datum(verwezen_op)
     toestemming = None
     if grondslag is Grondslag.TOESTEMMING:
         reikwijdte = [
@@ -261,7 +261,9 @@ def verwijzingen(draw: st.DrawFn, soort: SoortVerwijzer | None = None) -> Verwij
         voorvoegsel=draw(_optioneel(st.sampled_from(["van", "de", "van der", "ter", "'t"]))),
         geslachtsnaam=draw(_namen()),
         geboortedatum=draw(
-            _optioneel(st.dates(date(1900, 1, 1), lokale_datum(aangemaakt_op) - timedelta(days=1)))
+            _optioneel(
+                st.dates(date(1900, 1, 1), amsterdamse_datum(aangemaakt_op) - timedelta(days=1))
+            )
         ),
         bsn=draw(_optioneel(bsns())) if soort in BSN_TOEGESTAAN else None,
         adres=draw(_adressen()),
@@ -307,7 +309,7 @@ def verwijzingen(draw: st.DrawFn, soort: SoortVerwijzer | None = None) -> Verwij
 @st.composite
 def _ontvangstbevestigingen(draw: st.DrawFn) -> Ontvangstbevestiging:
     ontvangen_op = draw(tijdstippen())
-    dag = lokale_datum(ontvangen_op)
+    dag = amsterdamse_datum(ontvangen_op)
     return Ontvangstbevestiging(
         **draw(_envelop(naar_gemeente=False, antwoord=True)),
         verwijzing_id=draw(_referenties()),

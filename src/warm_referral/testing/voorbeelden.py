@@ -31,7 +31,7 @@ from uuid import UUID, uuid4
 from .._tijd import amsterdamse_datum
 from ..errors import LocalProtocolError
 
-__all__ = ["HerdateerFout", "herdateer", "nieuwe_verwijzing_id"]
+__all__ = ["RedateError", "herdateer", "nieuwe_verwijzing_id"]
 
 B = TypeVar("B")
 
@@ -40,7 +40,7 @@ _VASTE_DATUMS = frozenset({"geboortedatum"})
 _MAX_REFERENTIE = 64
 
 
-class HerdateerFout(LocalProtocolError, ValueError):
+class RedateError(LocalProtocolError, ValueError):
     """The message cannot be re-dated as asked (a naive ``nu``, or a date that would leave the
     calendar)."""
 
@@ -89,13 +89,13 @@ def herdateer(
     from ..models import Bericht, Partij, Verwijzing
 
     if not isinstance(bericht, Bericht):
-        raise HerdateerFout(f"expected a message, got {type(bericht).__name__}")
+        raise RedateError(f"expected a message, got {type(bericht).__name__}")
     moment = nu if nu is not None else datetime.now(timezone.utc)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise HerdateerFout(f"nu {moment.isoformat()} has no UTC offset; pass an aware datetime")
+        raise RedateError(f"nu {moment.isoformat()} has no UTC offset; pass an aware datetime")
     for partij, naam in ((afzender, "afzender"), (ontvanger, "ontvanger")):
         if partij is not None and not isinstance(partij, Partij):
-            raise HerdateerFout(f"{naam} must be a Partij, got {type(partij).__name__}")
+            raise RedateError(f"{naam} must be a Partij, got {type(partij).__name__}")
     data: dict[str, Any] = bericht.model_dump(mode="python", by_alias=False, exclude_none=True)
     anker: datetime = (
         bericht.verwezen_op if isinstance(bericht, Verwijzing) else bericht.aangemaakt_op
@@ -105,9 +105,7 @@ def herdateer(
         dagen = timedelta(days=(amsterdamse_datum(anker + delta) - amsterdamse_datum(anker)).days)
         data = _verschuif(data, delta, dagen)
     except OverflowError:
-        raise HerdateerFout(
-            f"cannot move {type(bericht).__name__} to {moment.isoformat()}"
-        ) from None
+        raise RedateError(f"cannot move {type(bericht).__name__} to {moment.isoformat()}") from None
     geboren = data.get("hulpvrager", {}).get("geboortedatum")
     if geboren is not None and geboren >= amsterdamse_datum(moment):
         data["hulpvrager"]["geboortedatum"] = geboren + dagen

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from warm_referral import amsterdamse_datum
 from warm_referral.deadlines import AMSTERDAM, afsprakenprofielen, contact_deadline, incassostop
 from warm_referral.errors import WarmReferralError
-from warm_referral.models import Ontvangstbevestiging, Verwijzing, lokale_datum
+from warm_referral.models import Ontvangstbevestiging, Verwijzing
 
 from ..catalogus import Rol
 from ..context import Controlecontext
@@ -57,11 +58,11 @@ def controleer_bevestiging(
         ctx.afwijking("WD-ONTV-03", uitleg, antwoord)
         if extra_eis is not None:
             ctx.afwijking(extra_eis, uitleg, antwoord)
-    ingang, einde = incassostop(lokale_datum(verwijzing.verwezen_op), profiel)
+    ingang, einde = incassostop(amsterdamse_datum(verwijzing.verwezen_op), profiel)
     gekregen = (bevestiging.incassostop.ingangsdatum, bevestiging.incassostop.einddatum)
     if gekregen != (ingang, einde):
         uitleg = (
-            f"verwijsdatum {lokale_datum(verwijzing.verwezen_op).isoformat()}: incassostop "
+            f"verwijsdatum {amsterdamse_datum(verwijzing.verwezen_op).isoformat()}: incassostop "
             f"{gekregen[0].isoformat()} t/m {gekregen[1].isoformat()}, verwacht {ingang.isoformat()} t/m "
             f"{einde.isoformat()} ({profiel.incassostop_dagen} dagen, profiel {profiel.naam})"
         )
@@ -92,7 +93,7 @@ def ontvangstbevestiging(ctx: Controlecontext) -> None:
         verwijzing = ctx.verwijzing(nu=nu)
         data = verwijzing.model_dump(mode="python", by_alias=False, exclude_none=True)
         data["verwezen_op"] = verwezen_op
-        dag = lokale_datum(verwezen_op)
+        dag = amsterdamse_datum(verwezen_op)
         data["incassostop"] = {
             "ingangsdatum": dag,
             "einddatum": dag

@@ -14,9 +14,9 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import httpx
 
+from warm_referral import amsterdamse_datum
 from warm_referral.calendar import standaard_gelijkgestelde_dagen
 from warm_referral.deadlines import AMSTERDAM, contact_deadline_uitleg
-from warm_referral.models import lokale_datum
 
 from ..catalogus import Rol
 from ..context import Controlecontext
@@ -154,7 +154,7 @@ Plan = Callable[[date], "tuple[datetime, str] | None"]
 def _scenario(ctx: Controlecontext, eis: str, plan: Plan) -> None:
     """Move the test clock to the next moment ``plan`` finds, send a referral then, and check the
     acknowledgement's deadlines against the library's."""
-    gepland = plan(lokale_datum(ctx.nu()) + timedelta(days=1))
+    gepland = plan(amsterdamse_datum(ctx.nu()) + timedelta(days=1))
     if gepland is None:
         ctx.niet_uitgevoerd(
             "de kalender van de kit kent na de tijd van de testklok geen zo'n dag meer"
@@ -166,7 +166,7 @@ def _scenario(ctx: Controlecontext, eis: str, plan: Plan) -> None:
     if verzonden.bevestiging is None:
         return
     bevestiging = verzonden.bevestiging
-    if lokale_datum(bevestiging.ontvangen_op) != lokale_datum(moment):
+    if amsterdamse_datum(bevestiging.ontvangen_op) != amsterdamse_datum(moment):
         ctx.afwijking(
             eis,
             f"{wat}: ontvangenOp is {bevestiging.ontvangen_op.isoformat()}, niet de tijd van de testklok",
@@ -232,7 +232,9 @@ def _in_lijst(antwoord: httpx.Response, lijst: str, conversatie_id: object) -> b
     operator=True,
 )
 def termijnbewaking(ctx: Controlecontext) -> None:
-    begin = _lokaal(_volgende(lokale_datum(ctx.nu()) + timedelta(days=1), 0))  # next Monday 10:00
+    begin = _lokaal(
+        _volgende(amsterdamse_datum(ctx.nu()) + timedelta(days=1), 0)
+    )  # next Monday 10:00
     zet_testklok(ctx, begin)
     verzonden = stuur_verwijzing(ctx, ctx.verwijzing(nu=begin), eis="WD-TERM-06")
     if verzonden.bevestiging is None:

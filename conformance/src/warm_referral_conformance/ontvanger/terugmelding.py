@@ -18,7 +18,7 @@ from uuid import uuid4
 
 import httpx
 
-from warm_referral import parse_json
+from warm_referral import amsterdamse_datum, parse_json
 from warm_referral.deadlines import afsprakenprofielen
 from warm_referral.lifecycle import (
     Afsluiting,
@@ -26,10 +26,10 @@ from warm_referral.lifecycle import (
     DdasEindresultaat,
     HulpAangeboden,
     Hulpbesluit,
+    InvalidEvent,
+    InvalidTransition,
     LokaleActie,
     NietOppakken,
-    OngeldigeGebeurtenis,
-    OngeldigeOvergang,
     Oppakken,
     StuurNietOpgepakt,
     StuurStatusbericht,
@@ -45,7 +45,6 @@ from warm_referral.models import (
     NietOpgepaktReden,
     Statusverzoek,
     Verwijzing,
-    lokale_datum,
 )
 
 from ..catalogus import Rol
@@ -120,7 +119,7 @@ class _Spiegel:
         """The messages the creditor must get for ``actie`` (None: the lifecycle refuses it)."""
         try:
             wijziging = self.dossier.registreer(actie)
-        except (OngeldigeGebeurtenis, OngeldigeOvergang):
+        except (InvalidEvent, InvalidTransition):
             return None
         uit = []
         d = self.dossier
@@ -299,7 +298,7 @@ def _begin(ctx: Controlecontext, verwijzing: Verwijzing | None = None) -> _Spieg
 
 
 def _vandaag(ctx: Controlecontext) -> date:
-    return lokale_datum(ctx.nu())
+    return amsterdamse_datum(ctx.nu())
 
 
 @controle(

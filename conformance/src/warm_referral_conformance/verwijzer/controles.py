@@ -10,10 +10,11 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from itertools import pairwise
 
+from warm_referral import amsterdamse_datum
 from warm_referral.deadlines import incassostop
 from warm_referral.identifiers import bsn as _bsn
 from warm_referral.lifecycle import Contactpoging, Oppakken, StuurStatusbericht
-from warm_referral.models import Contactsoort, Dagdeel, Verwijzing, lokale_datum
+from warm_referral.models import Contactsoort, Dagdeel, Verwijzing
 
 from ..catalogus import Rol
 from ..register import controle
@@ -66,7 +67,7 @@ def verwijzing(ctx: Verwijzercontext) -> None:
     for poging in pogingen:
         if isinstance(poging.bericht, Verwijzing):
             v = poging.bericht
-            begin, einde = incassostop(lokale_datum(v.verwezen_op))
+            begin, einde = incassostop(amsterdamse_datum(v.verwezen_op))
             ctx.controleer(
                 v.incassostop.ingangsdatum == begin and v.incassostop.einddatum >= einde,
                 "WD-TERM-08",
@@ -216,7 +217,7 @@ def postvak(ctx: Verwijzercontext) -> None:
     dossier = ctx.dubbel.dossier(str(verwijzing.conversatie_id))
     assert dossier is not None
     nu = datetime.now(timezone.utc)
-    wijziging = dossier.registreer(Oppakken(lokale_datum(nu)))
+    wijziging = dossier.registreer(Oppakken(amsterdamse_datum(nu)))
     nummers = []
     for effect in wijziging.effecten:
         if isinstance(effect, StuurStatusbericht):
@@ -244,7 +245,7 @@ def postvak(ctx: Verwijzercontext) -> None:
         return
     # A second message: the sender must fetch it from where it was, not from the start.
     wijziging = dossier.registreer(
-        Contactpoging(lokale_datum(nu), Contactsoort.TELEFOON, Dagdeel.OCHTEND, True)
+        Contactpoging(amsterdamse_datum(nu), Contactsoort.TELEFOON, Dagdeel.OCHTEND, True)
     )
     tweede = eerste
     for effect in wijziging.effecten:

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import h11
 
-from warm_referral import parse_json, parse_xml
+from warm_referral import parse_json, parse_xml, to_xml
 from warm_referral.errors import MessageValidationError
 from warm_referral.lifecycle import (
     StuurOntvangstbevestiging,
@@ -408,7 +408,7 @@ class Dubbel:
                         self.postvak.append((len(self.postvak) + 1, bevestiging.to_json()))
                         status, antwoord = (
                             201,
-                            (bevestiging.to_xml() if xml else bevestiging.to_json()),
+                            (to_xml(bevestiging) if xml else bevestiging.to_json()),
                         )
                         soort = "application/xml" if xml else "application/json"
             elif isinstance(bericht, Statusverzoek) and conv in self._dossiers:
@@ -425,7 +425,7 @@ class Dubbel:
                         dossier.verstuur(bericht_uit)
                         status, antwoord = (
                             200,
-                            (bericht_uit.to_xml() if xml else bericht_uit.to_json()),
+                            (to_xml(bericht_uit) if xml else bericht_uit.to_json()),
                         )
                         soort = "application/xml" if xml else "application/json"
             elif isinstance(bericht, Verwijzing):

@@ -21,30 +21,30 @@ if TYPE_CHECKING:
         synthetische_verwijzing,
     )
     from .client import (
-        OngeldigeUrl,
-        PostvakFout,
+        InvalidReceiverUrl,
+        PostvakError,
         Retrybeleid,
+        SenderError,
         Verzender,
-        VerzendError,
         Verzendrapport,
     )
     from .kopie import Schuldeiserkopie, bouw_kopie
-    from .outbox import BerichtIdHergebruikt, Inkomend, Outbox, OutboxError, Status, Uitgaand
+    from .outbox import BerichtIdReused, Inkomend, Outbox, OutboxError, Status, Uitgaand
 
 _WAAR = {
     "bouw_intrekking": ".bouwen",
     "bouw_statusverzoek": ".bouwen",
     "bouw_verwijzing": ".bouwen",
     "synthetische_verwijzing": ".bouwen",
-    "OngeldigeUrl": ".client",
-    "PostvakFout": ".client",
+    "InvalidReceiverUrl": ".client",
+    "PostvakError": ".client",
     "Retrybeleid": ".client",
-    "VerzendError": ".client",
+    "SenderError": ".client",
     "Verzender": ".client",
     "Verzendrapport": ".client",
     "Schuldeiserkopie": ".kopie",
     "bouw_kopie": ".kopie",
-    "BerichtIdHergebruikt": ".outbox",
+    "BerichtIdReused": ".outbox",
     "Inkomend": ".outbox",
     "Outbox": ".outbox",
     "OutboxError": ".outbox",
@@ -53,17 +53,17 @@ _WAAR = {
 }
 
 __all__ = [
-    "BerichtIdHergebruikt",
+    "BerichtIdReused",
     "Inkomend",
-    "OngeldigeUrl",
+    "InvalidReceiverUrl",
     "Outbox",
     "OutboxError",
-    "PostvakFout",
+    "PostvakError",
     "Retrybeleid",
     "Schuldeiserkopie",
+    "SenderError",
     "Status",
     "Uitgaand",
-    "VerzendError",
     "Verzender",
     "Verzendrapport",
     "bouw_intrekking",

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from warm_referral import deadlines
+from warm_referral import amsterdamse_datum, deadlines
 from warm_referral.identifiers import bsn as _bsn
 from warm_referral.models import (
     BSN_TOEGESTAAN,
@@ -35,7 +35,6 @@ from warm_referral.models import (
     Statusverzoek,
     Toestemming,
     Verwijzing,
-    lokale_datum,
     nieuwe_envelop,
 )
 
@@ -85,7 +84,7 @@ def bouw_verwijzing(
     ``nu`` is the creation time (default: ``verwezen_op``). Invalid input raises
     :class:`~warm_referral.errors.InvalidLocalMessage` listing every violation.
     """
-    ingang, einde = deadlines.incassostop(lokale_datum(verwezen_op), profiel)
+    ingang, einde = deadlines.incassostop(amsterdamse_datum(verwezen_op), profiel)
     return Verwijzing(
         **nieuwe_envelop(afzender, ontvanger, conversatie_id=conversatie_id, nu=nu or verwezen_op),
         verwijzing_id=verwijzing_id,
@@ -185,7 +184,7 @@ def synthetische_verwijzing(
     kies = rng or random.Random(nummer)
     voorvoegsel, achternaam = kies.choice(_ACHTERNAMEN)
     voornaam = kies.choice(_VOORNAMEN)
-    verwijsdatum = lokale_datum(verwezen_op)
+    verwijsdatum = amsterdamse_datum(verwezen_op)
     geboren = date(1950, 1, 1) + timedelta(days=kies.randrange(365 * 50))
     hulpvrager = Hulpvrager(
         voorletters=f"{voornaam[0]}.",

@@ -170,7 +170,7 @@ def _send(args: argparse.Namespace) -> int:
     from warm_referral.errors import MessageValidationError
     from warm_referral.models import Richting
 
-    from .client import VerzendError
+    from .client import SenderError
     from .outbox import OutboxError
 
     berichten: list[Bericht] = []
@@ -204,7 +204,7 @@ def _send(args: argparse.Namespace) -> int:
     try:
         verzender = _verzender(args, outbox, token)
         return asyncio.run(_send_async(args, verzender, berichten))
-    except (VerzendError, OutboxError) as exc:
+    except (SenderError, OutboxError) as exc:
         print(f"warm-referral send: {exc}", file=sys.stderr)
         return EXIT_INVALID
     finally:
@@ -214,14 +214,14 @@ def _send(args: argparse.Namespace) -> int:
 async def _send_async(
     args: argparse.Namespace, verzender: Verzender, berichten: list[Bericht]
 ) -> int:
-    from warm_referral.lifecycle import OngeldigeOvergang
+    from warm_referral.lifecycle import InvalidTransition
 
     from .outbox import Status
 
     async with verzender:
         try:
             rijen = await verzender.enqueue_alle(berichten, opnieuw=args.opnieuw)
-        except OngeldigeOvergang as exc:
+        except InvalidTransition as exc:
             print(
                 f"warm-referral send: not sent, the referral's lifecycle does not allow it: {exc}",
                 file=sys.stderr,
@@ -294,7 +294,7 @@ def add_serve_sender_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def serve_sender(args: argparse.Namespace) -> int:
-    from .client import VerzendError
+    from .client import SenderError
     from .outbox import Outbox, OutboxError
 
     logging.basicConfig(
@@ -313,7 +313,7 @@ def serve_sender(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         asyncio.run(_serve(verzender, args.postvak_interval))
-    except VerzendError as exc:
+    except SenderError as exc:
         print(f"warm-referral serve sender: {exc}", file=sys.stderr)
         return EXIT_INVALID
     finally:

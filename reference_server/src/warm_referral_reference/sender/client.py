@@ -45,10 +45,10 @@ from .kopie import Schuldeiserkopie, bouw_kopie
 from .outbox import Inkomend, Outbox, Status, Uitgaand
 
 __all__ = [
-    "OngeldigeUrl",
-    "PostvakFout",
+    "InvalidReceiverUrl",
+    "PostvakError",
     "Retrybeleid",
-    "VerzendError",
+    "SenderError",
     "Verzender",
     "Verzendrapport",
 ]
@@ -62,15 +62,15 @@ _POSTVAK_LIMIET = 500
 _CONTROLE = 1.0
 
 
-class VerzendError(WarmReferralError):
+class SenderError(WarmReferralError):
     """The sender cannot do what was asked; the message says what and why."""
 
 
-class OngeldigeUrl(VerzendError):
+class InvalidReceiverUrl(SenderError):
     """The receiver's URL cannot be used (it must be http or https with a host)."""
 
 
-class PostvakFout(VerzendError):
+class PostvakError(SenderError):
     """Fetching the postvak failed: the receiver is unreachable or refused the request."""
 
 
@@ -111,7 +111,7 @@ class Verzendrapport:
 def _controleer_url(url: str) -> str:
     delen = urlsplit(url)
     if delen.scheme not in ("http", "https") or not delen.hostname:
-        raise OngeldigeUrl(
+        raise InvalidReceiverUrl(
             f"{url!r} is not a usable receiver URL; expected http(s)://host[:port]/v1"
         )
     return url.rstrip("/")
@@ -228,7 +228,7 @@ class Verzender:
     ) -> list[Uitgaand]:
         """Store several messages in one transaction. A follow-up (Intrekking, Statusverzoek, ...)
         about a referral in this outbox must fit the creditor's copy of its lifecycle, or
-        :class:`~warm_referral.lifecycle.LokaleOngeldigeOvergang` says why it may not go out."""
+        :class:`~warm_referral.lifecycle.LocalInvalidTransition` says why it may not go out."""
         for bericht in berichten:
             if not isinstance(bericht, Verwijzing):
                 kopie = await asyncio.to_thread(self.kopie, bericht.conversatie_id)
@@ -402,17 +402,17 @@ class Verzender:
                     headers=self._headers,
                 )
             except httpx.TransportError as exc:
-                raise PostvakFout(
+                raise PostvakError(
                     f"cannot fetch the postvak at {self.url}: {type(exc).__name__}: {exc}"
                 ) from None
             if antwoord.status_code != 200:
-                raise PostvakFout(f"the postvak at {self.url} answered {_probleemtekst(antwoord)}")
+                raise PostvakError(f"the postvak at {self.url} answered {_probleemtekst(antwoord)}")
             try:
                 data = antwoord.json()
                 pagina = [(int(b["volgnummer"]), b["bericht"]) for b in data["berichten"]]
                 laatste = int(data["laatsteVolgnummer"])
             except (ValueError, KeyError, TypeError) as exc:
-                raise PostvakFout(
+                raise PostvakError(
                     f"the postvak at {self.url} answered something unreadable: {exc!r}"
                 ) from None
             if not pagina:
@@ -448,7 +448,7 @@ class Verzender:
         while not stop.is_set():
             try:
                 nieuw = await self.haal_postvak()
-            except PostvakFout as exc:
+            except PostvakError as exc:
                 mislukt += 1
                 wacht = max(interval, self.beleid.wachttijd(mislukt, self._rng))
                 # A restart takes a moment; say it loudly only when it lasts.

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from warm_referral.errors import MessageValidationError
 from warm_referral.lifecycle import (
-    OngeldigeGebeurtenis,
-    OngeldigeOvergang,
+    InvalidEvent,
+    InvalidTransition,
     Schuldeiserbeeld,
     Verwijzingsdossier,
     schuldeiserbeeld,
@@ -73,7 +73,7 @@ def bouw_kopie(
                 dossier.ontvang(bericht)
             else:
                 dossier.verstuur(bericht)
-        except (OngeldigeOvergang, OngeldigeGebeurtenis, MessageValidationError):
+        except (InvalidTransition, InvalidEvent, MessageValidationError):
             return False
         toegepast.append(bericht)
         return True

@@ -19,10 +19,10 @@ import httpx
 
 from warm_referral.errors import WarmReferralError
 
-__all__ = ["OntvangerStartFout", "Ontvangerproces", "vrije_poort"]
+__all__ = ["Ontvangerproces", "ReceiverStartError", "vrije_poort"]
 
 
-class OntvangerStartFout(WarmReferralError):
+class ReceiverStartError(WarmReferralError):
     """The receiver process did not come up; the message holds the end of its log."""
 
 
@@ -62,7 +62,7 @@ class Ontvangerproces:
         return None if self._proces is None else self._proces.pid
 
     def start(self, timeout: float = 30.0) -> None:
-        """Start it and wait until it answers; raise :class:`OntvangerStartFout` if it does not."""
+        """Start it and wait until it answers; raise :class:`ReceiverStartError` if it does not."""
         opdracht = [
             sys.executable, "-m", "warm_referral", "serve", "receiver",
             "--db", str(self.db), "--host", self.host, "--port", str(self.port),
@@ -76,7 +76,7 @@ class Ontvangerproces:
         einde = time.monotonic() + timeout
         while time.monotonic() < einde:
             if self._proces.poll() is not None:
-                raise OntvangerStartFout(
+                raise ReceiverStartError(
                     f"the receiver exited with code {self._proces.returncode}:\n{self._staart()}"
                 )
             try:
@@ -86,7 +86,7 @@ class Ontvangerproces:
                 pass
             time.sleep(0.05)
         self.kill()
-        raise OntvangerStartFout(
+        raise ReceiverStartError(
             f"the receiver did not answer on {self.url} within {timeout:.0f}s:\n{self._staart()}"
         )
 

@@ -30,7 +30,7 @@ from warm_referral.errors import MessageValidationError, WarmReferralError
 from warm_referral.models import Bericht, Ontvangstbevestiging
 
 __all__ = [
-    "BerichtIdHergebruikt",
+    "BerichtIdReused",
     "Inkomend",
     "Outbox",
     "OutboxError",
@@ -82,7 +82,7 @@ class OutboxError(WarmReferralError):
     """The outbox cannot do what was asked; the message says which message and why."""
 
 
-class BerichtIdHergebruikt(OutboxError):
+class BerichtIdReused(OutboxError):
     """A different message with a berichtId the outbox already holds: a berichtId names one
     message forever (the receiver answers 409 to the same mistake)."""
 
@@ -233,7 +233,7 @@ class Outbox:
 
         A message already held with the same body is not stored again (so enqueueing is
         idempotent); ``opnieuw`` puts a refused one back in the queue. A different message under a
-        known berichtId raises :class:`BerichtIdHergebruikt` and nothing is stored.
+        known berichtId raises :class:`BerichtIdReused` and nothing is stored.
         """
         uit: list[Uitgaand] = []
         with self._transactie() as conn:
@@ -259,7 +259,7 @@ class Outbox:
                 else:
                     bestaand = _uitgaand(rij)
                     if bestaand.body != body:
-                        raise BerichtIdHergebruikt(
+                        raise BerichtIdReused(
                             f"berichtId {sleutel} already names another "
                             f"{bestaand.berichttype} in the outbox; a changed message needs a "
                             "new berichtId"
