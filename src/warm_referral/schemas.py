@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ._version import SPEC_VERSIE
 
-__all__ = ["SCHEMA_BASE_URI", "build_schemas", "dump_schema"]
+__all__ = ["SCHEMA_BASE_URI", "build_schemas", "component_schemas", "dump_schema"]
 
 #: Where NVVK publishes the schemas; every ``$id`` is relative to it.
 SCHEMA_BASE_URI = "https://standaarden.nvvk.nl/warme-doorverwijzing/v1/schemas/"
@@ -38,7 +39,7 @@ def _strip_null(prop: dict[str, Any]) -> dict[str, Any]:
     return prop
 
 
-def _clean_model(name: str, schema: dict[str, Any], cls: type[Any]) -> dict[str, Any]:
+def _clean_model(name: str, schema: dict[str, Any], cls: type[Any] | None) -> dict[str, Any]:
     schema = dict(schema)
     schema.pop("title", None)
     props: dict[str, Any] = {}
@@ -152,6 +153,54 @@ def build_schemas() -> dict[str, dict[str, Any]]:
         "oneOf": [{"$ref": f"{b}.json"} for b in BERICHTTYPES],
     }
     return out
+
+
+def component_schemas(
+    shapes: Mapping[str, tuple[Any, str]], ref_prefix: str, bestaand: Collection[str] = ()
+) -> dict[str, dict[str, Any]]:
+    """Schemas for other wire shapes built from :class:`~warm_referral.models.WireModel` (an API's
+    bodies, say), cleaned as the published message schemas are (absent rather than null, no
+    generated titles), by name: each entry of ``shapes`` is ``name: (type, mode)``, mode
+    ``"validation"`` for what is read and ``"serialization"`` for what is written. Definitions
+    they use are included under their class names, except those named in ``bestaand`` (the
+    message schemas, say): a reference to ``ref_prefix + name`` points at those. A field can
+    point at a published schema itself with ``WithJsonSchema({"$ref": SCHEMA_BASE_URI + file})``
+    (an absolute URI: pydantic resolves relative ones among its own definitions)."""
+    from pydantic import BaseModel, TypeAdapter
+
+    template = ref_prefix + "{model}"
+    out: dict[str, dict[str, Any]] = {}
+    for name, (shape, mode) in shapes.items():
+        schema = TypeAdapter(shape).json_schema(ref_template=template, mode=mode)  # type: ignore[arg-type]
+        for def_name, definition in schema.pop("$defs", {}).items():
+            if def_name not in bestaand and def_name not in out:
+                out[def_name] = _clean_any(def_name, definition, _model_named(shape, def_name))
+        cls = shape if isinstance(shape, type) and issubclass(shape, BaseModel) else None
+        out[name] = _clean_any(name, schema, cls)
+    return out
+
+
+def _clean_any(name: str, schema: dict[str, Any], cls: type[Any] | None) -> dict[str, Any]:
+    if "properties" in schema:
+        return _clean_model(name, schema, cls)
+    schema = dict(schema)
+    schema.pop("title", None)
+    return schema
+
+
+def _model_named(shape: Any, name: str) -> type[Any] | None:
+    """The model class called ``name`` among those ``shape`` is built from (for its rules)."""
+    from pydantic import BaseModel
+
+    for arg in _type_args(shape):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            if arg.__name__ == name:
+                return arg
+            for field in arg.model_fields.values():
+                found = _model_named(field.annotation, name)
+                if found is not None:
+                    return found
+    return None
 
 
 def _type_args(annotation: Any) -> list[Any]:

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from warm_referral_reference.sender.ontvangerproces import Ontvangerproces, ReceiverStartError
+from warm_referral_reference.sender.errors import ReceiverStartError
+from warm_referral_reference.sender.ontvangerproces import Ontvangerproces
 
 from warm_referral.cli import main
 

@@ -41,9 +41,10 @@ from receiver_support import (
     running_receiver,
 )
 from starlette.testclient import TestClient
-from warm_referral_reference.config import DEV_DEELNEMERS, Deelnemer, Instellingen, Modus, Rol
-from warm_referral_reference.openapi_spec import API_VERSIE, openapi_document
-from warm_referral_reference.storage.sqlite import connect
+from warm_referral_reference.deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
+from warm_referral_reference.receiver.config import Instellingen, Modus
+from warm_referral_reference.receiver.http.openapi import API_VERSIE, openapi_document
+from warm_referral_reference.receiver.storage.sqlite import connect
 
 from warm_referral import parse_json, parse_xml
 from warm_referral.cli import main
@@ -210,7 +211,7 @@ def test_test_clock_reads_and_moves_forward_only(api: Api) -> None:
         ({"nu": "0001-01-01T00:00:00+01:00"}, "/nu"),  # before year 1 in UTC
         ({"nu": "9999-12-31T23:59:59Z"}, "/nu"),  # deadlines from it would overflow
         ({}, "/nu"),
-        (["2026-05-01T00:00:00Z"], "/nu"),
+        (["2026-05-01T00:00:00Z"], ""),  # not an object: the whole document, as for any body
         ({"nu": "2026-05-01T00:00:00Z", "x/y": 42}, "/x~1y"),  # Testklok is closed
     ]
     for slecht, pointer in slechte:
@@ -426,9 +427,9 @@ def test_concurrent_duplicates_are_stored_once(tmp_path: Path) -> None:
     responses = run(_concurrently(new_app(db), [body] * 20))
     assert {r.status_code for r in responses} == {201}
     assert len({r.content for r in responses}) == 1
-    assert db_rows(db, "SELECT soort FROM gebeurtenissen") == [
-        ("verwijzing:nvvk-pilot",),
-        ("verstuurd",),
+    assert db_rows(db, "SELECT type FROM gebeurtenissen") == [
+        ("VerwijzingOntvangen",),
+        ("BerichtVerstuurd",),
     ]
     assert db_rows(db, "SELECT berichttype FROM postvak") == [("Ontvangstbevestiging",)]
     assert db_rows(db, "SELECT count(*) FROM antwoorden") == [(1,)]

@@ -27,8 +27,8 @@ from receiver_support import (
     fresh,
     running_receiver,
 )
-from warm_referral_reference.audit import trace_context
-from warm_referral_reference.config import Instellingen
+from warm_referral_reference.receiver.config import Instellingen
+from warm_referral_reference.receiver.http.tracing import trace_context
 
 BSN = "999901011"
 ZORG_VERWIJZING = "verwijzing-zorg-bsn"

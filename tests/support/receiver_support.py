@@ -35,9 +35,9 @@ from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotF
 from paths import EXAMPLES
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
-from warm_referral_reference.config import Instellingen
-from warm_referral_reference.openapi_spec import API_VERSIE, openapi_document
-from warm_referral_reference.server import build_receiver
+from warm_referral_reference.receiver.config import Instellingen
+from warm_referral_reference.receiver.http.openapi import API_VERSIE, openapi_document
+from warm_referral_reference.receiver.server import build_receiver
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 BASE_URL = "http://testserver"
@@ -205,69 +205,95 @@ def check_exchange(response: httpx.Response) -> None:
     """Check one request/response pair; raise :class:`ContractViolation` on any breach."""
     request = response.request
     where = f"{request.method} {request.url.path} -> {response.status_code}"
+    for check in (_headers, _body, _document):
+        why = check(response)
+        if why:
+            raise ContractViolation(f"{where}: {why}\n{response.text[:2000]}")
 
-    def fail(why: str) -> None:
-        raise ContractViolation(f"{where}: {why}\n{response.text[:2000]}")
 
+def _headers(response: httpx.Response) -> str | None:
     if response.headers.get("api-version") != API_VERSIE:
-        fail(f"API-Version header is {response.headers.get('api-version')!r}, not {API_VERSIE}")
+        return f"API-Version header is {response.headers.get('api-version')!r}, not {API_VERSIE}"
     if response.headers.get("cache-control") != "no-store":
-        fail(f"Cache-Control is {response.headers.get('cache-control')!r}, not no-store")
+        return f"Cache-Control is {response.headers.get('cache-control')!r}, not no-store"
     if response.headers.get("x-content-type-options") != "nosniff":
-        fail("X-Content-Type-Options: nosniff is missing")
+        return "X-Content-Type-Options: nosniff is missing"
     if response.status_code >= 500:
-        fail("a server error")
+        return "a server error"
+    return None
 
-    if request.method == "HEAD":  # GET without the body; the document lists no HEAD operations
-        if response.content:
-            fail("a HEAD response with a body")
-        return
+
+def _body(response: httpx.Response) -> str | None:
+    """Problem details for every error; date-times in UTC everywhere."""
+    if response.request.method == "HEAD":  # GET without the body; no HEAD operations documented
+        return "a HEAD response with a body" if response.content else None
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     body: Any = None
     if media_type in ("application/json", PROBLEM_JSON):
         try:
             body = response.json()
         except ValueError:
-            fail("the body is not JSON")
+            return "the body is not JSON"
     if response.status_code >= 400:
-        if media_type != PROBLEM_JSON:
-            fail(f"an error as {media_type!r}, not problem details")
-        if not isinstance(body, dict):
-            fail("problem details must be an object")
-        if body.get("status") != response.status_code:
-            fail(f"problem status {body.get('status')!r} differs from the HTTP status")
-        for key in ("title", "detail", "type"):
-            if not isinstance(body.get(key), str) or not body[key]:
-                fail(f"problem details without {key}")
-        fouten = body.get("fouten")
-        if not isinstance(fouten, list) or not all(
-            isinstance(f, dict) and {"pointer", "code", "melding"} <= f.keys() for f in fouten
-        ):
-            fail("problem details without a well-formed fouten list")
+        why = _problem(response.status_code, media_type, body)
+        if why:
+            return why
     for text in _walk_strings(body):
         if _DATE_TIME_START.match(text) and not _UTC_DATE_TIME.match(text):
-            fail(f"date-time {text!r} is not RFC 3339 in UTC with upper-case T and Z")
+            return f"date-time {text!r} is not RFC 3339 in UTC with upper-case T and Z"
+    return None
 
+
+def _problem(status: int, media_type: str, body: Any) -> str | None:
+    if media_type != PROBLEM_JSON:
+        return f"an error as {media_type!r}, not problem details"
+    if not isinstance(body, dict):
+        return "problem details must be an object"
+    if body.get("status") != status:
+        return f"problem status {body.get('status')!r} differs from the HTTP status"
+    for key in ("title", "detail", "type"):
+        if not isinstance(body.get(key), str) or not body[key]:
+            return f"problem details without {key}"
+    fouten = body.get("fouten")
+    if not isinstance(fouten, list) or not all(
+        isinstance(f, dict) and {"pointer", "code", "melding"} <= f.keys() for f in fouten
+    ):
+        return "problem details without a well-formed fouten list"
+    return None
+
+
+def _document(response: httpx.Response) -> str | None:
+    """The pair as the OpenAPI document describes it (HEAD: nothing to compare)."""
+    request = response.request
+    if request.method == "HEAD":
+        return None
     try:
         openapi().validate_response(_OpenAPIRequest(request), _OpenAPIResponse(response))
     except (PathNotFound, OperationNotFound):
-        if {".", ".."} & set(request.url.path.split("/")):
-            return  # openapi-core resolves dot segments; the server (rightly) does not
-        if _documented_path(request.url.path):
-            if response.status_code != 405:
-                fail("a method the document does not have on this path must be 405")
-            if not response.headers.get("allow"):
-                fail("405 without an Allow header")
-        elif response.status_code != 404:
-            fail("a path the document does not have must be 404")
-        return
+        return _undocumented(response)
     except Exception as exc:
         causes = "; ".join(str(c)[:500] for c in getattr(exc, "schema_errors", ()))
-        fail(f"breaks the OpenAPI document: {type(exc).__name__}: {str(exc)[:1000]} {causes}")
+        return f"breaks the OpenAPI document: {type(exc).__name__}: {str(exc)[:1000]} {causes}"
     if 200 <= response.status_code < 300:
         errors = request_errors(request)
         if errors:
-            fail(f"accepted a request the OpenAPI document rejects: {errors}")
+            return f"accepted a request the OpenAPI document rejects: {errors}"
+    return None
+
+
+def _undocumented(response: httpx.Response) -> str | None:
+    path = response.request.url.path
+    if {".", ".."} & set(path.split("/")):
+        return None  # openapi-core resolves dot segments; the server (rightly) does not
+    if _documented_path(path):
+        if response.status_code != 405:
+            return "a method the document does not have on this path must be 405"
+        if not response.headers.get("allow"):
+            return "405 without an Allow header"
+        return None
+    if response.status_code != 404:
+        return "a path the document does not have must be 404"
+    return None
 
 
 # --- clients -----------------------------------------------------------------------------------

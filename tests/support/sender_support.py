@@ -23,10 +23,10 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-from warm_referral_reference.config import Instellingen
+from warm_referral_reference.receiver.config import Instellingen
+from warm_referral_reference.receiver.server import build_receiver
 from warm_referral_reference.sender import Outbox, Retrybeleid, Verzender
 from warm_referral_reference.sender.bouwen import synthetische_verwijzing
-from warm_referral_reference.server import build_receiver
 
 from warm_referral import parse_json
 from warm_referral.lifecycle import (

@@ -1,23 +1,22 @@
 """The reference services' subcommands of ``warm-referral`` (entry points, see pyproject.toml).
 
-``warm-referral serve receiver`` runs the municipality's service; ``warm-referral gemeente ...``
-lets an operator act on a referral through the API, the same way any other client would.
+``serve receiver`` and ``gemeente`` belong to the receiver (:mod:`.receiver.cli`), ``serve sender``
+and ``send`` to the sender (:mod:`.sender.cli`), ``demo`` to :mod:`.demo`. This module only
+registers them; each imports what it needs when it runs, so ``warm-referral --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from warm_referral.cli import EXIT_INVALID, EXIT_OK, UsageError
-
-DEFAULT_DB = "warm-referral-ontvanger.sqlite3"
+__all__ = ["register_gemeente", "register_serve"]
 
 
 def register_serve(subparsers: Any) -> None:
+    from .receiver.cli import add_serve_receiver_arguments
+    from .sender.cli import add_serve_sender_arguments
+
     parser = subparsers.add_parser(
         "serve",
         help="run a reference service",
@@ -27,35 +26,7 @@ def register_serve(subparsers: Any) -> None:
     )
     sub = parser.add_subparsers(dest="dienst", metavar="SERVICE", required=True)
     receiver = sub.add_parser("receiver", help="the municipality's service")
-    receiver.add_argument(
-        "--db", type=Path, default=Path(DEFAULT_DB), help=f"SQLite file (default {DEFAULT_DB})"
-    )
-    receiver.add_argument("--host", default="127.0.0.1")
-    receiver.add_argument("--port", type=int, default=8080)
-    receiver.add_argument("--config", type=Path, help="participants and municipalities (JSON)")
-    receiver.add_argument(
-        "--productie",
-        action="store_true",
-        help="production mode: mutual TLS required, OIN from the client certificate, no test clock",
-    )
-    receiver.add_argument("--tls-cert", type=Path, help="server certificate (PEM)")
-    receiver.add_argument("--tls-key", type=Path, help="server private key (PEM)")
-    receiver.add_argument(
-        "--tls-ca", type=Path, help="CA bundle that client certificates must chain to"
-    )
-    receiver.add_argument(
-        "--bewaking-interval",
-        type=float,
-        default=60.0,
-        help="seconds between deadline monitor runs (default 60)",
-    )
-    receiver.add_argument(
-        "--workers",
-        type=_positive_int,
-        default=1,
-        help="worker processes sharing the port and the database (default 1; "
-        "the number of CPU cores gives the most throughput)",
-    )
+    add_serve_receiver_arguments(receiver)
     receiver.set_defaults(handler=_serve_receiver)
     sender = sub.add_parser(
         "sender",
@@ -63,135 +34,23 @@ def register_serve(subparsers: Any) -> None:
         description="Send what is in the outbox (see 'warm-referral send') "
         "and fetch the municipality's messages from the postvak, until stopped.",
     )
-    from .sender.cli import add_serve_sender_arguments
-
     add_serve_sender_arguments(sender)
     sender.set_defaults(handler=_serve_sender)
 
 
+def register_gemeente(subparsers: Any) -> None:
+    from .receiver.cli import register_gemeente as register
+
+    register(subparsers)
+
+
 def _serve_receiver(args: argparse.Namespace) -> int:
-    from .config import ConfigError, Instellingen, Modus
-    from .server import serve_receiver
+    from .receiver.cli import serve_receiver
 
-    modus = Modus.PRODUCTIE if args.productie else Modus.ONTWIKKELING
-    if modus is Modus.PRODUCTIE and not (args.tls_cert and args.tls_key and args.tls_ca):
-        raise UsageError("--productie needs --tls-cert, --tls-key and --tls-ca (mutual TLS)")
-    if modus is Modus.PRODUCTIE and args.config is None:
-        raise UsageError("--productie needs --config (the participants and their OINs)")
-    try:
-        instellingen = Instellingen.laad(args.config, modus) if args.config else Instellingen()
-    except ConfigError as exc:
-        print(f"warm-referral serve: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    serve_receiver(
-        instellingen,
-        db=args.db,
-        host=args.host,
-        port=args.port,
-        tls_cert=args.tls_cert,
-        tls_key=args.tls_key,
-        tls_ca=args.tls_ca,
-        bewaking_interval=args.bewaking_interval,
-        workers=args.workers,
-        config=args.config,
-    )
-    return EXIT_OK
-
-
-def _positive_int(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
+    return serve_receiver(args)
 
 
 def _serve_sender(args: argparse.Namespace) -> int:
     from .sender.cli import serve_sender
 
     return serve_sender(args)
-
-
-_ACTIES = (
-    "Oppakken",
-    "NietOppakken",
-    "Contactpoging",
-    "ContactGestaakt",
-    "HulpAangeboden",
-    "Hulpbesluit",
-    "Afsluiting",
-    "Doorzending",
-)
-
-
-def register_gemeente(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "gemeente",
-        help="act as the municipality's operator on a running receiver",
-        description="Record an action on a referral, list referrals, or show the deadline monitor, "
-        "through the receiver's API.",
-    )
-    parser.add_argument("--url", default="http://127.0.0.1:8080/v1", help="the receiver's base URL")
-    parser.add_argument("--token", default="dev-operator", help="bearer token (development mode)")
-    sub = parser.add_subparsers(dest="opdracht", metavar="COMMAND", required=True)
-    actie = sub.add_parser("actie", help="record an action, e.g. a contact attempt")
-    actie.add_argument("conversatie_id", metavar="CONVERSATIEID")
-    actie.add_argument("soort", choices=_ACTIES)
-    actie.add_argument(
-        "velden",
-        nargs="*",
-        metavar="NAAM=WAARDE",
-        help="the action's fields, e.g. datum=2026-04-02 contactsoort=Telefoon "
-        "dagdeel=Ochtend bereikt=true (values are JSON when they parse as JSON)",
-    )
-    actie.set_defaults(handler=_actie)
-    lijst = sub.add_parser("lijst", help="the referrals of your municipalities")
-    lijst.set_defaults(handler=_lijst)
-    bewaking = sub.add_parser(
-        "termijnbewaking", help="overdue contact deadlines, ended incassostops"
-    )
-    bewaking.set_defaults(handler=_termijnbewaking)
-
-
-def _velden(paren: list[str]) -> dict[str, Any]:
-    uit: dict[str, Any] = {}
-    for paar in paren:
-        naam, gelijk, waarde = paar.partition("=")
-        if not gelijk or not naam:
-            raise UsageError(f"expected NAAM=WAARDE, got {paar!r}")
-        try:
-            uit[naam] = json.loads(waarde)
-        except json.JSONDecodeError:
-            uit[naam] = waarde
-        if isinstance(uit[naam], (int, float)) and not isinstance(uit[naam], bool):
-            uit[naam] = waarde
-    return uit
-
-
-def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> int:
-    import httpx
-
-    try:
-        response = httpx.request(
-            method,
-            args.url.rstrip("/") + path,
-            json=body,
-            headers={"Authorization": f"Bearer {args.token}"},
-            timeout=30,
-        )
-    except httpx.HTTPError as exc:
-        print(f"warm-referral gemeente: cannot reach {args.url}: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    print(json.dumps(response.json(), indent=2, ensure_ascii=False))
-    return EXIT_OK if response.is_success else EXIT_INVALID
-
-
-def _actie(args: argparse.Namespace) -> int:
-    body = {"soort": args.soort, **_velden(args.velden)}
-    return _request(args, "POST", f"/verwijzingen/{args.conversatie_id}/acties", body)
-
-
-def _lijst(args: argparse.Namespace) -> int:
-    return _request(args, "GET", "/verwijzingen")
-
-
-def _termijnbewaking(args: argparse.Namespace) -> int:
-    return _request(args, "GET", "/termijnbewaking")

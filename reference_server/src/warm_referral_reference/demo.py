@@ -83,7 +83,7 @@ _WAT_BREEDTE = 52
 
 
 def _lokaal(moment: datetime) -> datetime:
-    from warm_referral.deadlines import AMSTERDAM
+    from warm_referral import AMSTERDAM
 
     return moment.astimezone(AMSTERDAM)
 
@@ -153,7 +153,8 @@ class _Uitvoer:
 
 async def draai_demo(map: Path, stroom: TextIO) -> None:
     """Run the demo with its files in ``map``, printing to ``stroom``."""
-    from .sender.ontvangerproces import Ontvangerproces, ReceiverStartError
+    from .sender.errors import ReceiverStartError
+    from .sender.ontvangerproces import Ontvangerproces
 
     uit = _Uitvoer(stroom)
     ontvanger = Ontvangerproces(map / "ontvanger.sqlite3", log=map / "ontvanger.log")
@@ -186,7 +187,9 @@ class _Gemeente:
         return antwoord.json()
 
     async def klok(self, moment: datetime) -> None:
-        await self.vraag("PUT", "/testklok", {"nu": moment.strftime("%Y-%m-%dT%H:%M:%SZ")})
+        from warm_referral import format_tijdstip
+
+        await self.vraag("PUT", "/testklok", {"nu": format_tijdstip(moment)})
         self.nu = moment
 
     async def actie(self, conv: UUID, soort: str, **velden: Any) -> str:
@@ -221,7 +224,9 @@ def _bericht_tekst(bericht: Bericht) -> str:
     return f"<- {bericht.berichttype}"
 
 
-async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:
+# The story reads top to bottom, as it is printed; most branches are checks that stop the demo
+# with DemoError. Split into steps, the story would be harder to follow than its complexity.
+async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:  # noqa: C901
     import httpx
 
     from warm_referral.deadlines import contact_deadline_uitleg, incassostop_uitleg

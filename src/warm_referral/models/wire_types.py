@@ -211,14 +211,20 @@ def _to_utc(value: datetime) -> datetime:
     return utc
 
 
+_TIJDSTIP_BESCHRIJVING = (
+    "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with upper-case T "
+    "and Z. Leap seconds (:60) are not accepted, nor times outside 0001-01-02..9999-12-30 UTC."
+)
+
 Tijdstip = Annotated[
     AwareDatetime,
     AfterValidator(_to_utc),
     PlainSerializer(format_tijdstip, return_type=str, when_used="json"),
-    Field(
-        description="RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC "
-        "with upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-        "0001-01-02..9999-12-30 UTC."
+    Field(description=_TIJDSTIP_BESCHRIJVING),
+    # What is written is a date-time too (a schema of answers, e.g. an API's, says so).
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "description": _TIJDSTIP_BESCHRIJVING},
+        mode="serialization",
     ),
 ]
 

@@ -2,7 +2,9 @@
 
 A durable outbox (:mod:`.outbox`), a client that delivers every message exactly once however
 the receiver crashes (:mod:`.client`), the creditor's lifecycle copy (:mod:`.kopie`), message
-builders (:mod:`.bouwen`) and the ``send`` and ``serve sender`` commands (:mod:`.cli`).
+builders (:mod:`.bouwen`), the ``send`` and ``serve sender`` commands (:mod:`.cli`), and its errors
+(:mod:`.errors`). It never imports the receiver: the two meet over HTTP (:mod:`.ontvangerproces`
+starts a receiver as a child process, for the demo and the crash test).
 
 Names are imported on first use, so that ``warm-referral --help`` does not load httpx and pydantic
 for a command it does not run.
@@ -20,34 +22,36 @@ if TYPE_CHECKING:
         bouw_verwijzing,
         synthetische_verwijzing,
     )
-    from .client import (
+    from .client import Retrybeleid, Verzender, Verzendrapport
+    from .errors import (
+        BerichtIdReused,
         InvalidReceiverUrl,
+        OutboxError,
         PostvakError,
-        Retrybeleid,
+        ReceiverStartError,
         SenderError,
-        Verzender,
-        Verzendrapport,
     )
     from .kopie import Schuldeiserkopie, bouw_kopie
-    from .outbox import BerichtIdReused, Inkomend, Outbox, OutboxError, Status, Uitgaand
+    from .outbox import Inkomend, Outbox, Status, Uitgaand
 
 _WAAR = {
     "bouw_intrekking": ".bouwen",
     "bouw_statusverzoek": ".bouwen",
     "bouw_verwijzing": ".bouwen",
     "synthetische_verwijzing": ".bouwen",
-    "InvalidReceiverUrl": ".client",
-    "PostvakError": ".client",
+    "InvalidReceiverUrl": ".errors",
+    "PostvakError": ".errors",
     "Retrybeleid": ".client",
-    "SenderError": ".client",
+    "SenderError": ".errors",
     "Verzender": ".client",
     "Verzendrapport": ".client",
     "Schuldeiserkopie": ".kopie",
     "bouw_kopie": ".kopie",
-    "BerichtIdReused": ".outbox",
+    "BerichtIdReused": ".errors",
     "Inkomend": ".outbox",
     "Outbox": ".outbox",
-    "OutboxError": ".outbox",
+    "OutboxError": ".errors",
+    "ReceiverStartError": ".errors",
     "Status": ".outbox",
     "Uitgaand": ".outbox",
 }
@@ -59,6 +63,7 @@ __all__ = [
     "Outbox",
     "OutboxError",
     "PostvakError",
+    "ReceiverStartError",
     "Retrybeleid",
     "Schuldeiserkopie",
     "SenderError",

@@ -16,7 +16,6 @@ import json
 import logging
 import signal
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,27 +121,16 @@ def _client_opties(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _dev_token(berichten: list[Bericht]) -> str:
-    from ..config import DEV_DEELNEMERS, Rol
+    from ..deelnemers import dev_deelnemer_voor
 
     tokens = set()
     for bericht in berichten:
-        afzender = bericht.afzender
-        gevonden = next(
-            (
-                d.token
-                for d in DEV_DEELNEMERS
-                if d.rol is Rol.SCHULDEISER
-                and d.token
-                and (
-                    (afzender.oin and afzender.oin == d.oin)
-                    or (afzender.kvk_nummer and afzender.kvk_nummer == d.kvk_nummer)
-                )
-            ),
-            None,
-        )
-        if gevonden is None:
-            raise UsageError(f"no development token for afzender {afzender.naam!r}; give --token")
-        tokens.add(gevonden)
+        gevonden = dev_deelnemer_voor(bericht.afzender)
+        if gevonden is None or gevonden.token is None:
+            raise UsageError(
+                f"no development token for afzender {bericht.afzender.naam!r}; give --token"
+            )
+        tokens.add(gevonden.token)
     if len(tokens) > 1:
         raise UsageError(
             "the files come from several creditors; send each creditor's files with its own --token"
@@ -170,8 +158,7 @@ def _send(args: argparse.Namespace) -> int:
     from warm_referral.errors import MessageValidationError
     from warm_referral.models import Richting
 
-    from .client import SenderError
-    from .outbox import OutboxError
+    from .errors import OutboxError, SenderError
 
     berichten: list[Bericht] = []
     ongeldig = False
@@ -267,8 +254,9 @@ def _regel(rij: Uitgaand) -> str:
     if rij.antwoord and rij.antwoord_status == 201:
         with contextlib.suppress(ValueError, KeyError, TypeError):
             data = json.loads(rij.antwoord)
-            deadline = datetime.fromisoformat(data["contactdeadline"].replace("Z", "+00:00"))
-            from warm_referral.deadlines import AMSTERDAM
+            from warm_referral import AMSTERDAM, parse_tijdstip
+
+            deadline = parse_tijdstip(data["contactdeadline"])
 
             stop = data["incassostop"]
             tekst += (
@@ -294,8 +282,8 @@ def add_serve_sender_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def serve_sender(args: argparse.Namespace) -> int:
-    from .client import SenderError
-    from .outbox import Outbox, OutboxError
+    from .errors import OutboxError, SenderError
+    from .outbox import Outbox
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr

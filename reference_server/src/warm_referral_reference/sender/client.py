@@ -38,20 +38,14 @@ from uuid import UUID
 import httpx
 
 from warm_referral import parse_json
-from warm_referral.errors import MessageValidationError, WarmReferralError
+from warm_referral.errors import MessageValidationError
 from warm_referral.models import Bericht, Verwijzing
 
+from .errors import InvalidReceiverUrl, PostvakError
 from .kopie import Schuldeiserkopie, bouw_kopie
 from .outbox import Inkomend, Outbox, Status, Uitgaand
 
-__all__ = [
-    "InvalidReceiverUrl",
-    "PostvakError",
-    "Retrybeleid",
-    "SenderError",
-    "Verzender",
-    "Verzendrapport",
-]
+__all__ = ["Retrybeleid", "Verzender", "Verzendrapport"]
 
 log = logging.getLogger("warm_referral_reference.sender")
 log.addHandler(logging.NullHandler())  # a library logs; the application decides where to
@@ -60,18 +54,6 @@ _OPNIEUW = frozenset({408, 425, 429})
 _POSTVAK_LIMIET = 500
 #: How often the service looks at the outbox when idle, for messages enqueued by other processes.
 _CONTROLE = 1.0
-
-
-class SenderError(WarmReferralError):
-    """The sender cannot do what was asked; the message says what and why."""
-
-
-class InvalidReceiverUrl(SenderError):
-    """The receiver's URL cannot be used (it must be http or https with a host)."""
-
-
-class PostvakError(SenderError):
-    """Fetching the postvak failed: the receiver is unreachable or refused the request."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,7 @@ def _ontvangertelling(db: Path) -> tuple[Counter[str], Counter[str], Counter[str
         intake = Counter(
             r[0]
             for r in conn.execute(
-                "SELECT conversatie_id FROM gebeurtenissen WHERE soort LIKE 'verwijzing:%'"
+                "SELECT conversatie_id FROM gebeurtenissen WHERE type = 'VerwijzingOntvangen'"
             )
         )
         verwijzingen = Counter(r[0] for r in conn.execute("SELECT verwijzing_id FROM dossiers"))

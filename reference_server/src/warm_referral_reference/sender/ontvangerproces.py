@@ -17,13 +17,9 @@ from types import TracebackType
 
 import httpx
 
-from warm_referral.errors import WarmReferralError
+from .errors import ReceiverStartError
 
-__all__ = ["Ontvangerproces", "ReceiverStartError", "vrije_poort"]
-
-
-class ReceiverStartError(WarmReferralError):
-    """The receiver process did not come up; the message holds the end of its log."""
+__all__ = ["Ontvangerproces", "vrije_poort"]
 
 
 def vrije_poort(host: str = "127.0.0.1") -> int:

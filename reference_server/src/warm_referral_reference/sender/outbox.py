@@ -26,17 +26,12 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from warm_referral import parse_json
-from warm_referral.errors import MessageValidationError, WarmReferralError
+from warm_referral.errors import MessageValidationError
 from warm_referral.models import Bericht, Ontvangstbevestiging
 
-__all__ = [
-    "BerichtIdReused",
-    "Inkomend",
-    "Outbox",
-    "OutboxError",
-    "Status",
-    "Uitgaand",
-]
+from .errors import BerichtIdReused, OutboxError
+
+__all__ = ["Inkomend", "Outbox", "Status", "Uitgaand"]
 
 T = TypeVar("T")
 
@@ -76,15 +71,6 @@ CREATE TABLE IF NOT EXISTS postvakcursor (
     na INTEGER NOT NULL
 );
 """
-
-
-class OutboxError(WarmReferralError):
-    """The outbox cannot do what was asked; the message says which message and why."""
-
-
-class BerichtIdReused(OutboxError):
-    """A different message with a berichtId the outbox already holds: a berichtId names one
-    message forever (the receiver answers 409 to the same mistake)."""
 
 
 class Status(str, Enum):

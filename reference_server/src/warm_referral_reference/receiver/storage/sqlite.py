@@ -1,4 +1,4 @@
-"""SQLite storage: WAL, synchronous=FULL, group commit and optimistic transactions.
+"""SQLite storage: WAL, synchronous=FULL, group commit, and an OS lock between worker processes.
 
 One writer thread owns the write connection. Requests queue their transaction functions; the writer
 takes everything queued, runs each inside its own SAVEPOINT (so one failure rolls back only that
@@ -6,22 +6,17 @@ one), commits once, and only then answers every request. Under load many request
 which is how durable throughput can approach the disk's single-commit rate times the batch size.
 Reads use a pool of read connections; WAL gives them a consistent snapshot while the writer works.
 
-Optimistic transactions keep the writer's critical section down to SQL: a transaction function is
-first run by the caller, outside the database, on assumptions (:class:`_Opname`): every read is
-answered as if nothing were there yet (no earlier answer, no referral for this conversation) and
-the clock as the writer last read it; reads are recorded and writes held back. The writer then
-repeats only the reads; when they give what was assumed, the function would decide the same, so
-the recorded writes are applied. Otherwise (or when the function read after writing, or raised)
-the writer runs the function itself, as without speculation. So the outcome is always that of
-running the function inside the writer's transaction, while for the common request, a new
-referral, the deciding happens outside it: in parallel with other worker processes, and without
-holding the database lock. Within one process it gains little (the GIL serialises the work anyway)
-and costs about 0.1 ms per request for the checks; it is on by default all the same, so that one
-path is tested and run, and ``speculatief=False`` turns it off.
+Worker processes sharing one database take an OS file lock (``<database>.schrijfslot``) around each
+write transaction, so they queue in the kernel and wake as soon as the lock is free, instead of
+polling in SQLite's busy handler (which sleeps 1, 2, 5, 10... ms between tries).
 
-Worker processes sharing one database take an OS file lock around each write transaction, so they
-queue in the kernel and wake as soon as the lock is free, instead of polling in SQLite's busy
-handler (which sleeps 1, 2, 5, 10... ms between tries).
+Both earn their place by measurement (``docs/referentie-ontvanger.md``, "What the machinery is
+worth"): without group commit the receiver managed 0.56-0.77 of the rate, and without the lock its
+latency under contention grew several times. An earlier optimistic scheme, which decided each
+transaction outside the writer and replayed its reads inside, gained nothing measurable and is gone.
+
+Timestamps are stored as fixed-width RFC 3339 text in UTC (``format_tijdstip(...,
+vaste_breedte=True)``), so that text order is time order in the queries.
 """
 
 from __future__ import annotations
@@ -33,32 +28,40 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
+
+from warm_referral import format_tijdstip, parse_tijdstip
+
+from ..errors import StoreSchemaError
+from .contract import Antwoord, DossierIndex, Gebeurtenisregel, Postvakbericht, Verwerking
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: SQLite's busy handler serialises the writers
     fcntl = None  # type: ignore[assignment]
 
-from .base import Antwoord, DossierIndex, Gebeurtenisregel, Postvakbericht, Verwerking
+__all__ = ["SCHEMA_VERSIE", "SqliteOpslag", "connect"]
 
 T = TypeVar("T")
+
+#: The version of the tables below (``PRAGMA user_version``). A database of another version is
+#: refused with a clear error rather than misread; versioned migrations are future work.
+SCHEMA_VERSIE = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS antwoorden (
     bericht_id TEXT PRIMARY KEY,
     body_hash TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    media_type TEXT NOT NULL,
+    uitkomst TEXT NOT NULL,
     body BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS gebeurtenissen (
     conversatie_id TEXT NOT NULL,
     volgnummer INTEGER NOT NULL,
-    soort TEXT NOT NULL,
+    type TEXT NOT NULL,
     inhoud BLOB NOT NULL,
     tijdstip TEXT NOT NULL,
     PRIMARY KEY (conversatie_id, volgnummer)
@@ -69,6 +72,7 @@ CREATE TABLE IF NOT EXISTS dossiers (
     gemeentecode TEXT NOT NULL,
     schuldeiser TEXT NOT NULL,
     toestand TEXT NOT NULL,
+    wacht_op_contact INTEGER NOT NULL,
     contactdeadline TEXT,
     incassostop_einde TEXT NOT NULL,
     afgerond INTEGER NOT NULL,
@@ -79,13 +83,13 @@ CREATE INDEX IF NOT EXISTS dossiers_tik ON dossiers (volgende_tik);
 CREATE INDEX IF NOT EXISTS dossiers_gemeente ON dossiers (gemeentecode, afgerond);
 CREATE INDEX IF NOT EXISTS dossiers_schuldeiser ON dossiers (schuldeiser);
 CREATE TABLE IF NOT EXISTS postvak (
-    volgnummer INTEGER PRIMARY KEY AUTOINCREMENT,
     ontvanger TEXT NOT NULL,
+    volgnummer INTEGER NOT NULL,
     bericht_id TEXT NOT NULL UNIQUE,
     berichttype TEXT NOT NULL,
-    body BLOB NOT NULL
+    body BLOB NOT NULL,
+    PRIMARY KEY (ontvanger, volgnummer)
 );
-CREATE INDEX IF NOT EXISTS postvak_ontvanger ON postvak (ontvanger, volgnummer);
 CREATE TABLE IF NOT EXISTS verwerkingen (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     tijdstip TEXT NOT NULL,
@@ -105,15 +109,11 @@ _MAX_BATCH = 256
 
 
 def _ts(value: datetime) -> str:
-    """Fixed width in UTC, so that text order is time order (queries compare them as text).
-
-    ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00``; isoformat writes that several times faster than strftime.
-    """
-    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return format_tijdstip(value, vaste_breedte=True)
 
 
 def _dt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+    return None if value is None else parse_tijdstip(value)
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -125,34 +125,55 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def _maak_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """Create the tables in a new database; refuse one of another version."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        (versie,) = conn.execute("PRAGMA user_version").fetchone()
+        (tabellen,) = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if versie != SCHEMA_VERSIE and (versie != 0 or tabellen):
+            raise StoreSchemaError(
+                f"{path}: the database has schema version {versie}; this receiver reads "
+                f"version {SCHEMA_VERSIE} only (start with a new file, or use the receiver "
+                "version that made it)"
+            )
+        if versie == 0:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSIE}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 class _SqliteTransactie:
     """The storage operations, over one connection that is inside a transaction."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.klok_gezien: datetime | None = None
-        """What :meth:`klok` last returned: what speculation assumes the clock reads."""
 
     def eerder_antwoord(self, bericht_id: UUID) -> tuple[str, Antwoord] | None:
         row = self.conn.execute(
-            "SELECT body_hash, status, media_type, body FROM antwoorden WHERE bericht_id = ?",
+            "SELECT body_hash, uitkomst, body FROM antwoorden WHERE bericht_id = ?",
             (str(bericht_id),),
         ).fetchone()
-        return None if row is None else (row[0], Antwoord(row[1], row[2], bytes(row[3])))
+        return None if row is None else (row[0], Antwoord(row[1], bytes(row[2])))
 
     def bewaar_antwoord(self, bericht_id: UUID, body_hash: str, antwoord: Antwoord) -> None:
         self.conn.execute(
-            "INSERT INTO antwoorden VALUES (?, ?, ?, ?, ?)",
-            (str(bericht_id), body_hash, antwoord.status, antwoord.media_type, antwoord.body),
+            "INSERT INTO antwoorden VALUES (?, ?, ?, ?)",
+            (str(bericht_id), body_hash, antwoord.uitkomst, antwoord.body),
         )
 
     def gebeurtenissen(self, conversatie_id: UUID) -> list[Gebeurtenisregel]:
         rows = self.conn.execute(
-            "SELECT soort, inhoud, tijdstip FROM gebeurtenissen WHERE conversatie_id = ? "
+            "SELECT type, inhoud, tijdstip FROM gebeurtenissen WHERE conversatie_id = ? "
             "ORDER BY volgnummer",
             (str(conversatie_id),),
         ).fetchall()
-        return [Gebeurtenisregel(r[0], bytes(r[1]), datetime.fromisoformat(r[2])) for r in rows]
+        return [Gebeurtenisregel(r[0], bytes(r[1]), parse_tijdstip(r[2])) for r in rows]
 
     def voeg_toe(self, conversatie_id: UUID, regel: Gebeurtenisregel) -> None:
         # Two statements, not INSERT ... SELECT: reading the table it inserts into, SQLite would
@@ -164,7 +185,7 @@ class _SqliteTransactie:
         ).fetchone()
         self.conn.execute(
             "INSERT INTO gebeurtenissen VALUES (?, ?, ?, ?, ?)",
-            (conv, volgnummer, regel.soort, regel.inhoud, _ts(regel.tijdstip)),
+            (conv, volgnummer, regel.type, regel.inhoud, _ts(regel.tijdstip)),
         )
 
     def dossier(self, conversatie_id: UUID) -> DossierIndex | None:
@@ -175,13 +196,14 @@ class _SqliteTransactie:
 
     def bewaar_dossier(self, index: DossierIndex) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO dossiers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO dossiers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 str(index.conversatie_id),
                 index.verwijzing_id,
                 index.gemeentecode,
                 index.schuldeiser,
                 index.toestand,
+                int(index.wacht_op_contact),
                 None if index.contactdeadline is None else _ts(index.contactdeadline),
                 _ts(index.incassostop_einde),
                 int(index.afgerond),
@@ -208,11 +230,19 @@ class _SqliteTransactie:
             args.append(schuldeiser)
         return [_index(r) for r in self.conn.execute(sql + " ORDER BY bijgewerkt_op", args)]
 
-    def in_postvak(self, ontvanger: str, bericht_id: UUID, berichttype: str, body: bytes) -> None:
+    def in_postvak(self, ontvanger: str, bericht_id: UUID, berichttype: str, body: bytes) -> int:
+        # Numbered per creditor without gaps: the writer (and the lock between processes)
+        # serialises the writes, so the next number cannot be taken twice.
+        (volgnummer,) = self.conn.execute(
+            "SELECT COALESCE(MAX(volgnummer), 0) + 1 FROM postvak WHERE ontvanger = ?",
+            (ontvanger,),
+        ).fetchone()
         self.conn.execute(
-            "INSERT INTO postvak (ontvanger, bericht_id, berichttype, body) VALUES (?, ?, ?, ?)",
-            (ontvanger, str(bericht_id), berichttype, body),
+            "INSERT INTO postvak (ontvanger, volgnummer, bericht_id, berichttype, body) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (ontvanger, volgnummer, str(bericht_id), berichttype, body),
         )
+        return int(volgnummer)
 
     def postvak(self, ontvanger: str, na: int, limiet: int) -> list[Postvakbericht]:
         rows = self.conn.execute(
@@ -244,8 +274,7 @@ class _SqliteTransactie:
 
     def klok(self) -> datetime | None:
         row = self.conn.execute("SELECT nu FROM klok WHERE id = 1").fetchone()
-        self.klok_gezien = None if row is None else _dt(row[0])
-        return self.klok_gezien
+        return None if row is None else _dt(row[0])
 
     def zet_klok(self, nu: datetime | None) -> None:
         if nu is None:
@@ -255,9 +284,8 @@ class _SqliteTransactie:
 
 
 def _index(row: Any) -> DossierIndex:
-    contactdeadline = _dt(row[5])
-    einde = _dt(row[6])
-    bijgewerkt = _dt(row[8])
+    einde = _dt(row[7])
+    bijgewerkt = _dt(row[9])
     assert einde is not None and bijgewerkt is not None
     return DossierIndex(
         conversatie_id=UUID(row[0]),
@@ -265,85 +293,17 @@ def _index(row: Any) -> DossierIndex:
         gemeentecode=row[2],
         schuldeiser=row[3],
         toestand=row[4],
-        contactdeadline=contactdeadline,
+        wacht_op_contact=bool(row[5]),
+        contactdeadline=_dt(row[6]),
         incassostop_einde=einde,
-        afgerond=bool(row[7]),
+        afgerond=bool(row[8]),
         bijgewerkt_op=bijgewerkt,
-        volgende_tik=_dt(row[9]),
+        volgende_tik=_dt(row[10]),
     )
 
 
-_WRITES = frozenset(
-    {"bewaar_antwoord", "voeg_toe", "bewaar_dossier", "in_postvak", "log", "zet_klok"}
-)
-
-
-class _NietTeVoorspellen(Exception):
-    """The function read after it wrote: its own writes would not be seen."""
-
-
-class _Opname:
-    """A :class:`Transactie` that answers reads with assumptions, records them with their
-    arguments, and holds back writes. No database is touched: the writer checks the assumptions
-    (:meth:`geldig`) before it applies the writes (:meth:`pas_toe`)."""
-
-    def __init__(self, klok: datetime | None) -> None:
-        self.klok_aanname = klok
-        self.reads: list[tuple[str, tuple[Any, ...], dict[str, Any], Any]] = []
-        self.writes: list[tuple[str, tuple[Any, ...]]] = []
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        aanname = _AANNAMES.get(name)
-        if aanname is not None:
-
-            def read(*args: Any, **kwargs: Any) -> Any:
-                if self.writes:
-                    raise _NietTeVoorspellen(name)
-                result = aanname(self)
-                self.reads.append((name, args, kwargs, result))
-                return result
-
-            return read
-        if name in _WRITES:
-
-            def write(*args: Any) -> None:
-                self.writes.append((name, args))
-
-            return write
-        raise AttributeError(name)
-
-    def geldig(self, tx: _SqliteTransactie) -> bool:
-        """Whether every read gives, inside ``tx``, what the speculative run assumed."""
-        return all(
-            getattr(tx, name)(*args, **kwargs) == result
-            for name, args, kwargs, result in self.reads
-        )
-
-    def pas_toe(self, tx: _SqliteTransactie) -> None:
-        for name, args in self.writes:
-            getattr(tx, name)(*args)
-
-
-#: What a speculative run assumes each read returns: that nothing is there yet, and the clock as the
-#: writer last read it. That is the case for the common request, a new message in a new
-#: conversation, and a wrong guess costs only a rerun.
-_AANNAMES: dict[str, Callable[[_Opname], Any]] = {
-    "eerder_antwoord": lambda opname: None,
-    "gebeurtenissen": lambda opname: [],
-    "dossier": lambda opname: None,
-    "dossiers": lambda opname: [],
-    "postvak": lambda opname: [],
-    "postvakbericht": lambda opname: None,
-    "klok": lambda opname: opname.klok_aanname,
-}
-
-#: (the function, its speculative run or None, the caller's loop, the caller's future)
-_Job = tuple[
-    Callable[[Any], Any],
-    "tuple[_Opname, Any] | None",
-    asyncio.AbstractEventLoop,
-    "asyncio.Future[Any]",
-]
+#: (the function, the caller's loop, the caller's future)
+_Job = tuple[Callable[[Any], Any], asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
 _STOP = object()
 
 
@@ -373,20 +333,16 @@ class _Schrijfslot:
 
 
 class SqliteOpslag:
-    """The default store. ``path`` may be ``:memory:``-free only: WAL needs a file."""
+    """The default store, on a file (WAL needs one: not ``:memory:``)."""
 
-    def __init__(self, path: str | Path, *, speculatief: bool = True) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.speculatief = speculatief
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._open_lock = threading.Lock()
         self.commits = 0
+        """Write transactions committed; with ``batched``, how much group commit shares."""
         self.batched = 0
-        self.speculated = 0
-        """Transactions whose speculative run was confirmed and applied by the writer."""
-        self.rerun = 0
-        """Transactions the writer ran itself (no speculation, or its reads had changed)."""
         self._open()
 
     def _open(self) -> None:
@@ -394,9 +350,15 @@ class SqliteOpslag:
         lifespan may run more than once (one test client after another), and a closed store must
         then reopen rather than queue transactions that no writer will ever run."""
         self._writer_conn = connect(self.path)
-        self._writer_conn.executescript(_SCHEMA)
-        self._writer_tx = _SqliteTransactie(self._writer_conn)
         self._slot = _Schrijfslot(self.path)
+        try:
+            with self._slot.vast():
+                _maak_schema(self._writer_conn, self.path)
+        except BaseException:
+            self._writer_conn.close()
+            self._slot.sluit()
+            raise
+        self._writer_tx = _SqliteTransactie(self._writer_conn)
         self._thread = threading.Thread(target=self._write_loop, name="sqlite-writer", daemon=True)
         self._thread.start()
 
@@ -407,21 +369,8 @@ class SqliteOpslag:
                     self._open()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        voorspeld = self._speculeer(werk) if self.speculatief else None
-        self._jobs.put((werk, voorspeld, loop, future))
+        self._jobs.put((werk, loop, future))
         return await future
-
-    def _speculeer(self, werk: Callable[[Any], T]) -> tuple[_Opname, T] | None:
-        """Run ``werk`` on assumptions (see :class:`_Opname`), holding back its writes.
-
-        None when it cannot be predicted (it read after writing) or raised: the writer then runs
-        it itself, so an error is decided on the writer's state, as before.
-        """
-        opname = _Opname(self._writer_tx.klok_gezien)
-        try:
-            return opname, werk(opname)
-        except Exception:
-            return None
 
     async def lees(self, werk: Callable[[Any], T]) -> T:
         return await asyncio.to_thread(self._read, werk)
@@ -462,7 +411,7 @@ class SqliteOpslag:
             per_loop: dict[
                 asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]
             ] = {}
-            for (_, _, loop, future), (ok, value) in zip(batch, outcomes, strict=True):
+            for (_, loop, future), (ok, value) in zip(batch, outcomes, strict=True):
                 per_loop.setdefault(loop, []).append((future, ok, value))
             for loop, results in per_loop.items():
                 # A closed loop (RuntimeError) has nobody waiting: the writer must live on.
@@ -476,16 +425,10 @@ class SqliteOpslag:
         outcomes: list[tuple[bool, Any]] = []
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for werk, voorspeld, _, _ in batch:
+            for werk, _, _ in batch:
                 conn.execute("SAVEPOINT werk")
                 try:
-                    if voorspeld is not None and voorspeld[0].geldig(tx):
-                        voorspeld[0].pas_toe(tx)
-                        outcomes.append((True, voorspeld[1]))
-                        self.speculated += 1
-                    else:
-                        self.rerun += 1
-                        outcomes.append((True, werk(tx)))
+                    outcomes.append((True, werk(tx)))
                     conn.execute("RELEASE werk")
                 except BaseException as exc:  # one failing request must not sink the batch
                     conn.execute("ROLLBACK TO werk")
@@ -516,13 +459,9 @@ class SqliteOpslag:
 
 def _settle_all(results: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
     for future, ok, value in results:
-        _settle(future, ok, value)
-
-
-def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
-    if future.cancelled():
-        return
-    if ok:
-        future.set_result(value)
-    else:
-        future.set_exception(value)
+        if future.cancelled():
+            continue
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)

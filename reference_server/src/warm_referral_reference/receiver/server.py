@@ -1,4 +1,5 @@
-"""Running the receiver under uvicorn, with the deadline monitor beside it."""
+"""Starting the receiver: its store, the app, the deadline monitor beside it, under uvicorn (one
+process, or several worker processes on one port: :mod:`.workers`)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from .app import create_app
 from .config import Instellingen, Modus
-from .service import Ontvanger
-from .storage.sqlite import SqliteOpslag
+from .domain import Ontvanger
+from .domain.bewaking import bewaak_voortdurend
+from .http.app import create_app
+from .storage import open_opslag
 
 __all__ = ["build_receiver", "receiver_for_worker", "serve_receiver"]
 
@@ -30,19 +32,13 @@ def build_receiver(
     instellingen: Instellingen, db: Path, bewaking_interval: float = 60.0
 ) -> Starlette:
     """The app with its store and a lifespan that runs the deadline monitor periodically."""
-    opslag = SqliteOpslag(db)
+    opslag = open_opslag(db)
     ontvanger = Ontvanger(instellingen, opslag)
     app = create_app(instellingen, ontvanger)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async def bewaak() -> None:
-            while True:
-                with contextlib.suppress(Exception):
-                    await ontvanger.bewaak()
-                await asyncio.sleep(bewaking_interval)
-
-        task = asyncio.create_task(bewaak())
+        task = asyncio.create_task(bewaak_voortdurend(ontvanger.bewaak, bewaking_interval))
         try:
             yield
         finally:
@@ -114,8 +110,6 @@ def serve_receiver(
 
 def receiver_for_worker() -> Starlette:
     """The app of one worker process (uvicorn calls this factory in each worker)."""
-    from .config import Instellingen
-
     opdracht = json.loads(os.environ[WORKER_ENV])
     modus = Modus(opdracht["modus"])
     config = opdracht["config"]

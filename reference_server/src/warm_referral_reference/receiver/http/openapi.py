@@ -1,94 +1,26 @@
-"""The receiver's OpenAPI 3.1 document, built from code so it cannot drift from the library.
+"""The receiver's OpenAPI 3.1 document, built from code so it cannot drift from it.
 
-Paths are written here; the message schemas come from :func:`warm_referral.schemas.build_schemas`.
-``tools/generate.py`` writes the result to ``spec/v1/openapi.yaml`` (a test fails on drift); the
-server publishes the same document as ``/v1/openapi.json``.
+The paths are written here. Every schema is generated: the messages' from the library
+(:func:`warm_referral.schemas.build_schemas`, the published JSON Schemas), the API's own bodies from
+the models the domain returns and reads (:mod:`..domain.weergaven`, :mod:`..domain.acties`, the
+problem details of :mod:`.problems`). ``tools/generate.py`` writes the result to
+``spec/v1/openapi.yaml`` (a test fails on drift); the server publishes it as ``/v1/openapi.json``.
 """
 
 from __future__ import annotations
 
-import copy
+import json
 from functools import cache
 from typing import Any
 
 from warm_referral._version import SPEC_VERSIE
 
-__all__ = ["API_VERSIE", "openapi_document"]
+__all__ = ["API_VERSIE", "openapi_document", "openapi_json"]
 
 #: The API's own version (semantic); the major version is the ``/v1`` in the path.
 API_VERSIE = "1.0.0"
 
-_ACTIES: dict[str, dict[str, Any]] = {
-    "Oppakken": {
-        "required": ["soort", "datum"],
-        "properties": {
-            "datum": {"$ref": "#/components/schemas/Datum"},
-            "adviesIncassostop": {"$ref": "#/components/schemas/Advies"},
-        },
-    },
-    "NietOppakken": {
-        "required": ["soort", "datum", "reden"],
-        "properties": {
-            "datum": {"$ref": "#/components/schemas/Datum"},
-            "reden": {"$ref": "#/components/schemas/NietOpgepaktReden"},
-            "toelichting": {"type": "string", "minLength": 1, "maxLength": 1000},
-        },
-    },
-    "Contactpoging": {
-        "required": ["soort", "datum", "contactsoort", "dagdeel", "bereikt"],
-        "properties": {
-            "datum": {"$ref": "#/components/schemas/Datum"},
-            "contactsoort": {"$ref": "#/components/schemas/Contactsoort"},
-            "dagdeel": {"$ref": "#/components/schemas/Dagdeel"},
-            "bereikt": {"type": "boolean"},
-        },
-    },
-    "ContactGestaakt": {
-        "required": ["soort", "datum"],
-        "properties": {"datum": {"$ref": "#/components/schemas/Datum"}},
-    },
-    "HulpAangeboden": {
-        "required": ["soort", "datum"],
-        "properties": {
-            "datum": {"$ref": "#/components/schemas/Datum"},
-            "omschrijving": {"type": "string", "minLength": 1, "maxLength": 1000},
-            "adviesIncassostop": {"$ref": "#/components/schemas/Advies"},
-        },
-    },
-    "Hulpbesluit": {
-        "required": ["soort", "datum", "aanvaard"],
-        "properties": {
-            "datum": {"$ref": "#/components/schemas/Datum"},
-            "aanvaard": {"type": "boolean"},
-            "adviesIncassostop": {"$ref": "#/components/schemas/Advies"},
-        },
-    },
-    "Afsluiting": {
-        "required": ["soort", "datum", "eindresultaat"],
-        "properties": {
-            "datum": {"$ref": "#/components/schemas/Datum"},
-            "eindresultaat": {"$ref": "#/components/schemas/DdasEindresultaat"},
-            "adviesIncassostop": {"$ref": "#/components/schemas/Advies"},
-            "toelichting": {"type": "string", "minLength": 1, "maxLength": 1000},
-        },
-    },
-    "Doorzending": {
-        "required": ["soort", "datum", "nieuweGemeente"],
-        "properties": {
-            "datum": {"$ref": "#/components/schemas/Datum"},
-            "nieuweGemeente": {"$ref": "#/components/schemas/Partij"},
-        },
-    },
-}
-
-
-def _actie_schemas() -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for naam, body in _ACTIES.items():
-        schema = copy.deepcopy(body)
-        schema["properties"] = {"soort": {"const": naam}, **schema["properties"]}
-        out[f"Actie{naam}"] = {"type": "object", "additionalProperties": False, **schema}
-    return out
+_SCHEMAS = "#/components/schemas/"
 
 
 def _json(schema_ref: str) -> dict[str, Any]:
@@ -292,178 +224,50 @@ def _paths() -> dict[str, Any]:
     }
 
 
+def _api_vormen() -> dict[str, tuple[Any, str]]:
+    """The API's own bodies by component name: (type, what it is: read or written)."""
+    from ..domain.acties import Actieverzoek
+    from ..domain.weergaven import (
+        Actieresultaat,
+        Dossier,
+        Ontvangst,
+        Postvak,
+        Schuldeiserbeeld,
+        Termijnbewaking,
+        Testklok,
+        Verwijzingenlijst,
+    )
+    from .problems import Problem
+
+    gelezen, geschreven = "validation", "serialization"
+    return {
+        "Problem": (Problem, geschreven),
+        "Ontvangst": (Ontvangst, geschreven),
+        "Postvak": (Postvak, geschreven),
+        "Verwijzingenlijst": (Verwijzingenlijst, geschreven),
+        "Schuldeiserbeeld": (Schuldeiserbeeld, geschreven),
+        "Dossier": (Dossier, geschreven),
+        "Actie": (Actieverzoek, gelezen),
+        "Actieresultaat": (Actieresultaat, geschreven),
+        "Termijnbewaking": (Termijnbewaking, geschreven),
+        "Testklok": (Testklok, gelezen),
+    }
+
+
 def _components(berichtschemas: dict[str, Any]) -> dict[str, Any]:
-    index_item = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [
-            "conversatieId",
-            "verwijzingId",
-            "gemeentecode",
-            "toestand",
-            "incassostopEinde",
-            "afgerond",
-        ],
-        "properties": {
-            "conversatieId": {"type": "string", "format": "uuid"},
-            "verwijzingId": {"type": "string"},
-            "gemeentecode": {"type": "string"},
-            "toestand": {"type": "string"},
-            "contactdeadline": {"type": "string", "format": "date-time"},
-            "incassostopEinde": {"type": "string", "format": "date-time"},
-            "afgerond": {"type": "boolean"},
-        },
-    }
-    problem = {
-        "type": "object",
-        "required": ["type", "title", "status", "detail", "fouten"],
-        "properties": {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer", "minimum": 400, "maximum": 599},
-            "detail": {"type": "string"},
-            "instance": {"type": "string"},
-            "fouten": {"type": "array", "items": {"$ref": "#/components/schemas/Fout"}},
-        },
-    }
+    from warm_referral.schemas import component_schemas
+
+    api = _naar_components(component_schemas(_api_vormen(), _SCHEMAS, bestaand=berichtschemas))
     schemas: dict[str, Any] = {
         **berichtschemas,
-        "Datum": {"type": "string", "format": "date"},
         "BerichtAanGemeente": _bericht_aan_gemeente(),
-        "Problem": problem,
-        "Ontvangst": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["berichtId", "berichttype", "ontvangenOp"],
-            "properties": {
-                "berichtId": {"type": "string", "format": "uuid"},
-                "berichttype": {"type": "string"},
-                "ontvangenOp": {"type": "string", "format": "date-time"},
-            },
-        },
-        "Postvak": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["berichten", "laatsteVolgnummer"],
-            "properties": {
-                "berichten": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["volgnummer", "bericht"],
-                        "properties": {
-                            "volgnummer": {"type": "integer"},
-                            "bericht": {"$ref": "#/components/schemas/Bericht"},
-                        },
-                    },
-                },
-                "laatsteVolgnummer": {"type": "integer"},
-            },
-        },
-        "Verwijzingsindex": index_item,
-        "Verwijzingenlijst": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["verwijzingen"],
-            "properties": {
-                "verwijzingen": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/Verwijzingsindex"},
-                }
-            },
-        },
-        "Schuldeiserbeeld": {
-            "type": "object",
-            "description": "What a creditor may see: "
-            "never contact attempts, the content of help, or the reason behind "
-            "'andere reden'. Closed, so that it is told apart from a Dossier.",
-            "additionalProperties": False,
-            "required": ["conversatieId", "verwijzingId", "toestand", "statusterugmelding"],
-            "properties": {
-                "conversatieId": {"type": "string", "format": "uuid"},
-                "verwijzingId": {"type": "string"},
-                "toestand": {"type": "string", "enum": _schuldeiserstatussen()},
-                "sinds": {"$ref": "#/components/schemas/Datum"},
-                "ontvangenOp": {"type": "string", "format": "date-time"},
-                "contactdeadline": {"type": "string", "format": "date-time"},
-                "incassostop": {"$ref": "#/components/schemas/Periode"},
-                "nietOpgepaktReden": {"$ref": "#/components/schemas/NietOpgepaktReden"},
-                "nieuweGemeente": {"$ref": "#/components/schemas/Partij"},
-                "eindresultaat": {"$ref": "#/components/schemas/Eindresultaat"},
-                "adviesIncassostop": {"$ref": "#/components/schemas/Advies"},
-                "statusterugmelding": {"type": "boolean"},
-            },
-        },
-        "Dossier": {
-            "type": "object",
-            "description": "The municipality's full record.",
-            "required": ["conversatieId", "toestand", "verwijzing"],
-            "properties": {
-                "conversatieId": {"type": "string", "format": "uuid"},
-                "toestand": {"type": "string"},
-                "verwijzing": {"$ref": "#/components/schemas/Verwijzing"},
-            },
-        },
-        "Actie": {
-            "oneOf": [{"$ref": f"#/components/schemas/Actie{n}"} for n in _ACTIES],
-            "discriminator": {
-                "propertyName": "soort",
-                "mapping": {n: f"#/components/schemas/Actie{n}" for n in _ACTIES},
-            },
-        },
-        **_actie_schemas(),
-        "Actieresultaat": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["toestand", "berichten"],
-            "properties": {
-                "toestand": {"type": "string"},
-                "berichten": {"type": "array", "items": {"$ref": "#/components/schemas/Bericht"}},
-            },
-        },
-        "Termijnbewaking": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["nu", "contactTeLaat", "incassostopVoorbij"],
-            "properties": {
-                "nu": {"type": "string", "format": "date-time"},
-                "contactTeLaat": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/Verwijzingsindex"},
-                },
-                "incassostopVoorbij": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/Verwijzingsindex"},
-                },
-            },
-        },
-        "Testklok": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["nu"],
-            "properties": {
-                "nu": {
-                    "type": "string",
-                    "format": "date-time",
-                    "pattern": "^20[0-9]{2}-",
-                    "description": "The test clock runs in the years 2000 to 2099.",
-                }
-            },
-        },
-        "DdasEindresultaat": {
-            "type": "string",
-            "description": "DDAS v1.2 EnumEindresultaat",
-            "enum": _ddas_eindresultaten(),
-        },
+        **api,
     }
     responses = {
         f"Probleem{s}": {
             "description": f"Problem details ({s})",
             "headers": _HEADERS,
-            "content": {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-            },
+            "content": {"application/problem+json": {"schema": {"$ref": _SCHEMAS + "Problem"}}},
         }
         for s in (400, 401, 403, 404, 405, 409, 413, 415, 422)
     }
@@ -503,33 +307,32 @@ def _bericht_aan_gemeente() -> dict[str, Any]:
     }
 
 
-def _schuldeiserstatussen() -> list[str]:
-    from warm_referral.lifecycle.feedback import Schuldeiserstatus
-
-    return [s.value for s in Schuldeiserstatus]
-
-
-def _ddas_eindresultaten() -> list[str]:
-    from warm_referral.lifecycle.ddas import DdasEindresultaat
-
-    return [e.value for e in DdasEindresultaat]
-
-
-def _naar_components(node: Any, bestanden: list[str]) -> Any:
-    """Point every $ref of the published schemas at #/components/schemas/."""
+def _naar_components(node: Any) -> Any:
+    """Point every $ref (into the published schema files, or already a component) at
+    #/components/schemas/; ``bericht.json`` (any message) is the component ``Bericht``."""
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 file_name, _, fragment = value.partition("#")
-                name = fragment.rsplit("/", 1)[-1] if fragment else file_name.removesuffix(".json")
-                out[key] = f"#/components/schemas/{name}"
+                name = (
+                    fragment.rsplit("/", 1)[-1]
+                    if fragment
+                    else file_name.rsplit("/", 1)[-1].removesuffix(".json")
+                )
+                out[key] = _SCHEMAS + ("Bericht" if name == "bericht" else name)
             else:
-                out[key] = _naar_components(value, bestanden)
+                out[key] = _naar_components(value)
         return out
     if isinstance(node, list):
-        return [_naar_components(v, bestanden) for v in node]
+        return [_naar_components(v) for v in node]
     return node
+
+
+@cache
+def openapi_json() -> bytes:
+    """The document as the server publishes it (built once)."""
+    return json.dumps(openapi_document(), ensure_ascii=False).encode()
 
 
 @cache
@@ -550,7 +353,7 @@ def openapi_document() -> dict[str, Any]:
         else:
             body = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
             components[file_name.removesuffix(".json")] = body
-    components = _naar_components(components, [f for f in published if f.endswith(".json")])
+    components = _naar_components(components)
     return {
         "openapi": "3.1.0",
         "info": {

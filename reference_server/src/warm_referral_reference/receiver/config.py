@@ -2,8 +2,9 @@
 
 A JSON file (``--config``) lists the participants. In development mode each has a bearer token; in
 production mode the caller's identity is the OIN in its client certificate (Digikoppeling), and
-tokens are ignored. Without a config file, development mode uses :data:`DEV_DEELNEMERS`, the
-parties of the spec's examples, so the examples can be sent as they are.
+tokens are ignored. Without a config file, development mode uses
+:data:`~warm_referral_reference.deelnemers.DEV_DEELNEMERS`, the parties of the spec's examples,
+so the examples can be sent as they are.
 """
 
 from __future__ import annotations
@@ -15,72 +16,19 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from warm_referral.errors import WarmReferralError
 from warm_referral.identifiers import gemeentecode as _gemeentecode
 from warm_referral.identifiers import kvk as _kvk
 from warm_referral.identifiers import oin as _oin
 
-__all__ = ["DEV_DEELNEMERS", "ConfigError", "Deelnemer", "Instellingen", "Modus", "Rol"]
+from ..deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
+from .errors import ConfigError
 
-
-class ConfigError(WarmReferralError):
-    """The configuration file is wrong; the message names the file, the entry and why."""
+__all__ = ["Instellingen", "Modus"]
 
 
 class Modus(str, Enum):
     ONTWIKKELING = "ontwikkeling"
     PRODUCTIE = "productie"
-
-
-class Rol(str, Enum):
-    SCHULDEISER = "schuldeiser"
-    """A creditor: sends referrals, sees only its own, and only creditor-safe fields."""
-    OPERATOR = "operator"
-    """A debt-help worker: acts on the referrals of the municipalities it serves."""
-
-
-@dataclass(frozen=True)
-class Deelnemer:
-    naam: str
-    rol: Rol
-    oin: str | None = None
-    kvk_nummer: str | None = None
-    gemeentecodes: frozenset[str] = frozenset()
-    token: str | None = None
-
-    @property
-    def sleutel(self) -> str:
-        """A stable key for tenancy: the OIN when known, else the KvK number."""
-        return f"oin:{self.oin}" if self.oin else f"kvk:{self.kvk_nummer}"
-
-
-DEV_DEELNEMERS: tuple[Deelnemer, ...] = (
-    Deelnemer(
-        "Evides Waterbedrijf",
-        Rol.SCHULDEISER,
-        oin="00000003241234560000",
-        kvk_nummer="24123456",
-        token="dev-evides",
-    ),
-    Deelnemer("Woongoed Zeeland", Rol.SCHULDEISER, kvk_nummer="22012345", token="dev-woongoed"),
-    Deelnemer(
-        "Zorgverzekeraar Voorbeeld", Rol.SCHULDEISER, kvk_nummer="30123456", token="dev-zorg"
-    ),
-    Deelnemer("Hypotheekbank Voorbeeld", Rol.SCHULDEISER, kvk_nummer="33012345", token="dev-bank"),
-    Deelnemer(
-        "Gerechtsdeurwaarderskantoor Voorbeeld",
-        Rol.SCHULDEISER,
-        kvk_nummer="34012345",
-        token="dev-deurwaarder",
-    ),
-    Deelnemer(
-        "Schuldhulp Walcheren",
-        Rol.OPERATOR,
-        oin="00000001001234567000",
-        gemeentecodes=frozenset({"0718", "0687"}),
-        token="dev-operator",
-    ),
-)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,50 @@
+"""The deadline monitor: fires the time facts that fell due (contact deadline passed, incassostop
+ended) in every referral, as ticks in their logs; and the loop that runs it in the background.
+
+The loop must outlive any one failure: a pass that fails (a broken log entry, a busy disk) is
+logged with its traceback and the next pass runs at the next interval, as if nothing happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from ..storage import Transactie
+from .dossiers import Dossier
+from .gebeurtenissen import Getikt
+
+__all__ = ["bewaak", "bewaak_voortdurend", "log"]
+
+log = logging.getLogger("warm_referral_reference.receiver.bewaking")
+log.addHandler(logging.NullHandler())  # the service decides where logs go
+
+
+def bewaak(tx: Transactie, nu: datetime) -> int:
+    """One pass inside a transaction: tick every referral with a time fact due by ``nu``; the
+    number of referrals in which a fact fired."""
+    aantal = 0
+    for index in tx.dossiers(tik_voor=nu):
+        record = Dossier.herbouw(tx, index)
+        wijziging = record.dossier.tik(nu)
+        if wijziging.soorten:
+            record.schrijf(Getikt(tijdstip=nu))
+            aantal += 1
+        record.bewaar_index(nu)
+    return aantal
+
+
+async def bewaak_voortdurend(ronde: Callable[[], Awaitable[int]], interval: float) -> None:
+    """Run ``ronde`` (one pass) every ``interval`` seconds until cancelled; a failing pass is
+    logged, and the monitor carries on."""
+    while True:
+        try:
+            aantal = await ronde()
+        except Exception:
+            log.exception("the deadline monitor failed; it runs again in %.0f s", interval)
+        else:
+            if aantal:
+                log.info("the deadline monitor fired time facts in %d referral(s)", aantal)
+        await asyncio.sleep(interval)

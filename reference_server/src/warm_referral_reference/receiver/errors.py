@@ -1,0 +1,217 @@
+"""Every error of the receiver, in one place: what a caller did that the receiver refuses.
+
+Each class names the fault; ``code`` is its stable problem type (Dutch, part of the protocol's
+vocabulary, the last segment of the problem's ``type`` URI) and ``fouten`` lists the violations.
+The classes are grouped under a few categories, and the HTTP layer maps each category to one status
+in one table (:mod:`.http.problems`); the domain raises them without knowing any status. Every
+:class:`ReceiverError` is the caller's fault; any other exception is ours (a 500, nothing stored).
+Class names and messages are English, codes Dutch, as everywhere in the project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from warm_referral.errors import Violation, WarmReferralError
+
+__all__ = [
+    "AccessDenied",
+    "ActionNotAllowed",
+    "ActionWouldBeInvalid",
+    "BerichtIdReused",
+    "ClockBackwards",
+    "ConfigError",
+    "Conflict",
+    "ConversationExists",
+    "DatedAhead",
+    "EventLogError",
+    "InvalidAction",
+    "InvalidMessage",
+    "InvalidRequest",
+    "NotAuthenticated",
+    "NotFound",
+    "PayloadTooLarge",
+    "ReceiverError",
+    "ReferredInFuture",
+    "Refused",
+    "StoreSchemaError",
+    "TransitionRefused",
+    "UnknownMunicipality",
+    "UnknownParticipant",
+    "UnknownReferral",
+    "UnsupportedMediaType",
+    "WrongDirection",
+    "WrongSender",
+]
+
+
+class ReceiverError(WarmReferralError):
+    """A request the receiver refuses; the caller is at fault."""
+
+    code: ClassVar[str] = "fout"
+
+    def __init__(self, detail: str, fouten: Iterable[Violation] = ()) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fouten = tuple(fouten)
+
+
+# --- the categories (one HTTP status each) --------------------------------------------------------
+
+
+class InvalidRequest(ReceiverError):
+    """The request is not valid input: every violation is listed."""
+
+    code = "ongeldige-invoer"
+
+
+class NotAuthenticated(ReceiverError):
+    """Who calls is not known: no or an unknown credential. ``uitdaging`` is the challenge to
+    send back (the ``WWW-Authenticate`` value), if any."""
+
+    code = "niet-geauthenticeerd"
+
+    def __init__(self, detail: str, uitdaging: str | None = None) -> None:
+        super().__init__(detail)
+        self.uitdaging = uitdaging
+
+
+class AccessDenied(ReceiverError):
+    """The caller is known but may not do this (the access policy, or a forged afzender)."""
+
+    code = "geen-toegang"
+
+
+class NotFound(ReceiverError):
+    """No such resource, or none the caller may see (the two are not told apart)."""
+
+    code = "niet-gevonden"
+
+
+class Conflict(ReceiverError):
+    """The request contradicts what is stored."""
+
+    code = "conflict"
+
+
+class PayloadTooLarge(ReceiverError):
+    code = "te-groot"
+
+
+class UnsupportedMediaType(ReceiverError):
+    code = "mediatype"
+
+
+class Refused(ReceiverError):
+    """A valid request the protocol refuses (the lifecycle, the direction, the municipality)."""
+
+    code = "niet-toegestaan"
+
+
+# --- the faults -----------------------------------------------------------------------------------
+
+
+class InvalidMessage(InvalidRequest):
+    """The bytes are not a valid message."""
+
+    code = "ongeldig-bericht"
+
+
+class InvalidAction(InvalidRequest):
+    """The body is not a valid operator action."""
+
+    code = "ongeldige-actie"
+
+
+class UnknownParticipant(AccessDenied):
+    """A valid client certificate whose OIN is no participant here."""
+
+    code = "onbekende-deelnemer"
+
+
+class WrongSender(AccessDenied):
+    """The message's afzender is not the authenticated caller."""
+
+    code = "verkeerde-afzender"
+
+
+class BerichtIdReused(Conflict):
+    """A berichtId already used for another message."""
+
+    code = "bericht-id-hergebruikt"
+
+
+class ConversationExists(Conflict):
+    """A new Verwijzing in a conversation that already holds one."""
+
+    code = "conversatie-bestaat"
+
+
+class ActionNotAllowed(Conflict):
+    """An operator action the lifecycle does not allow in the referral's state."""
+
+    code = "actie-niet-toegestaan"
+
+
+class ClockBackwards(Conflict):
+    """The test clock cannot go back."""
+
+    code = "klok-terug"
+
+
+class UnknownMunicipality(Refused):
+    """A Verwijzing for a gemeentecode this receiver does not serve."""
+
+    code = "onbekende-gemeente"
+
+
+class WrongDirection(Refused):
+    """A message only the municipality sends, sent to it."""
+
+    code = "verkeerde-richting"
+
+
+class UnknownReferral(Refused):
+    """A follow-up message about no referral of the caller's."""
+
+    code = "onbekende-verwijzing"
+
+
+class ReferredInFuture(Refused):
+    """A Verwijzing whose verwezenOp lies ahead of the receiver's clock."""
+
+    code = "verwezen-op-in-de-toekomst"
+
+
+class DatedAhead(Refused):
+    """An operator action dated after today."""
+
+    code = "datum-in-de-toekomst"
+
+
+class ActionWouldBeInvalid(Refused):
+    """A valid action whose message would not be valid (e.g. a Doorzending to a bad party)."""
+
+    code = "ongeldige-actie"
+
+
+class TransitionRefused(Refused):
+    """The lifecycle refuses the caller's message in the referral's state."""
+
+    code = "niet-toegestaan"
+
+
+# --- not the caller's: start-up and storage ---------------------------------------------------------
+
+
+class ConfigError(WarmReferralError):
+    """The configuration file is wrong; the message names the file, the entry and why."""
+
+
+class StoreSchemaError(WarmReferralError):
+    """The database was made by another version of the receiver; it is not opened."""
+
+
+class EventLogError(WarmReferralError):
+    """An event in the log cannot be read back (an unknown type or version, broken JSON)."""

@@ -1,0 +1,181 @@
+"""The receiver's HTTP API (Starlette): NL API Design Rules on the outside, the domain inside.
+
+Each route authenticates the caller, reads its input, calls one use case of the domain and
+serialises the answer model it returns. Every response carries ``API-Version`` and the security
+headers; every error is problem details, from one exception handler (:mod:`.problems`); bodies are
+capped before they are read.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from warm_referral import parse_json, to_xml
+from warm_referral.models import WireModel
+
+from ..config import Instellingen
+from ..domain import Ontvanger, Uitkomst
+from ..errors import ReceiverError
+from . import params
+from .auth import Authenticatie
+from .openapi import API_VERSIE, openapi_json
+from .problems import probleem, van_fout
+from .tracing import trace_context
+
+__all__ = ["create_app"]
+
+_SECURITY_HEADERS = {
+    "API-Version": API_VERSIE,
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000",
+}
+#: The same, as ASGI header pairs, encoded once.
+_SECURITY_HEADER_PAIRS = [(k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()]
+
+#: The HTTP status of each kind of answer to a message.
+_UITKOMST_STATUS = {Uitkomst.BEVESTIGD: 201, Uitkomst.BEANTWOORD: 200, Uitkomst.ONTVANGEN: 202}
+
+
+class _Headers:
+    """ASGI middleware: the ADR and security headers on every response, errors included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [pair for pair in _SECURITY_HEADER_PAIRS if pair[0] not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _json(model: WireModel, status: int = 200) -> Response:
+    return Response(
+        model.model_dump_json(exclude_none=True).encode(),
+        status_code=status,
+        media_type="application/json",
+    )
+
+
+def _trace_id(request: Request) -> str:
+    return trace_context(request.headers.get("traceparent"))[0]
+
+
+def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
+    deelnemer = Authenticatie(instellingen)
+    maximum = instellingen.max_body_bytes
+
+    async def openapi(request: Request) -> Response:
+        return Response(openapi_json(), media_type="application/json")
+
+    async def berichten(request: Request) -> Response:
+        wie = deelnemer(request)
+        data, media_type = await params.body(request, params.JSON_TYPES + params.XML_TYPES, maximum)
+        xml = media_type in params.XML_TYPES
+        uitkomst, antwoord = await ontvanger.ontvang_bericht(
+            wie, data, xml=xml, trace_id=_trace_id(request)
+        )
+        if xml and uitkomst is not Uitkomst.ONTVANGEN:  # a message answers in the request's form
+            return Response(
+                to_xml(parse_json(antwoord)),
+                status_code=_UITKOMST_STATUS[uitkomst],
+                media_type="application/xml",
+            )
+        return Response(
+            antwoord, status_code=_UITKOMST_STATUS[uitkomst], media_type="application/json"
+        )
+
+    async def postvak(request: Request) -> Response:
+        wie = deelnemer(request)
+        na = params.query_int(request, "na", 0, 0, 2**62)
+        limiet = params.query_int(request, "limiet", 100, 1, 500)
+        return _json(await ontvanger.postvak(wie, na, limiet))
+
+    async def verwijzingen(request: Request) -> Response:
+        wie = deelnemer(request)
+        return _json(await ontvanger.verwijzingen(wie, params.gemeentecode(request)))
+
+    async def verwijzing(request: Request) -> Response:
+        wie = deelnemer(request)
+        conversatie_id = params.conversatie_id(request)
+        # Viewing is processing of personal data too: traced and logged.
+        return _json(await ontvanger.verwijzing(wie, conversatie_id, trace_id=_trace_id(request)))
+
+    async def acties(request: Request) -> Response:
+        wie = deelnemer(request)
+        conversatie_id = params.conversatie_id(request)
+        data, _ = await params.body(request, params.JSON_TYPES, maximum)
+        resultaat = await ontvanger.actie(wie, conversatie_id, data, trace_id=_trace_id(request))
+        return _json(resultaat, 201)
+
+    async def termijnbewaking(request: Request) -> Response:
+        wie = deelnemer(request)
+        return _json(await ontvanger.termijnbewaking(wie, params.gemeentecode(request)))
+
+    async def testklok(request: Request) -> Response:
+        if not instellingen.testklok:
+            return probleem(
+                request, 404, "niet-gevonden", "the test clock exists in development mode only"
+            )
+        wie = deelnemer(request)
+        if request.method == "PUT":
+            data, _ = await params.body(request, params.JSON_TYPES, maximum)
+            return _json(await ontvanger.zet_klok(wie, data))
+        return _json(await ontvanger.klok(wie))
+
+    async def geweigerd(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ReceiverError)
+        return van_fout(request, exc)
+
+    async def geen_route(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        status = exc.status_code
+        code = {404: "niet-gevonden", 405: "methode"}.get(status, "fout")
+        detail = {
+            404: f"no resource at {request.url.path}",
+            405: f"{request.method} is not allowed on {request.url.path}",
+        }.get(status, str(exc.detail))
+        return probleem(request, status, code, detail, headers=dict(exc.headers or {}))
+
+    async def interne_fout(request: Request, exc: Exception) -> Response:
+        return probleem(request, 500, "interne-fout", "an internal error; nothing was stored")
+
+    routes = [
+        Route("/v1/openapi.json", openapi, methods=["GET"]),
+        Route("/v1/berichten", berichten, methods=["POST"]),
+        Route("/v1/postvak", postvak, methods=["GET"]),
+        Route("/v1/verwijzingen", verwijzingen, methods=["GET"]),
+        Route("/v1/verwijzingen/{conversatieId}", verwijzing, methods=["GET"]),
+        Route("/v1/verwijzingen/{conversatieId}/acties", acties, methods=["POST"]),
+        Route("/v1/termijnbewaking", termijnbewaking, methods=["GET"]),
+        Route("/v1/testklok", testklok, methods=["GET", "PUT"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            ReceiverError: geweigerd,
+            HTTPException: geen_route,
+            Exception: interne_fout,
+        },
+    )
+    app.add_middleware(_Headers)
+    app.state.ontvanger = ontvanger
+    return app

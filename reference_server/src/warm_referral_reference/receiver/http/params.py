@@ -1,0 +1,73 @@
+"""Reading a request's input: its body (media type, size cap) and its path and query parameters,
+each refused with a specific error and the violation that says where."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from starlette.requests import Request
+
+from warm_referral.errors import Violation
+
+from ..errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
+
+__all__ = ["JSON_TYPES", "XML_TYPES", "body", "conversatie_id", "gemeentecode", "query_int"]
+
+JSON_TYPES = ("application/json",)
+XML_TYPES = ("application/xml", "text/xml")
+
+
+async def body(request: Request, toegestaan: tuple[str, ...], maximum: int) -> tuple[bytes, str]:
+    """The body and its media type; refused before reading when the type or the size is wrong,
+    and while reading as soon as it grows past ``maximum``."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in toegestaan:
+        raise UnsupportedMediaType(
+            f"Content-Type must be one of {', '.join(toegestaan)}; got {media_type or 'none'}"
+        )
+    lengte = request.headers.get("content-length")
+    if lengte is not None and lengte.isascii() and lengte.isdigit() and int(lengte) > maximum:
+        raise PayloadTooLarge(f"at most {maximum} bytes")
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > maximum:
+            raise PayloadTooLarge(f"at most {maximum} bytes")
+    return bytes(data), media_type
+
+
+def conversatie_id(request: Request) -> UUID:
+    waarde = request.path_params["conversatieId"]
+    try:
+        uuid = UUID(waarde)
+        if str(uuid) != waarde.lower():  # UUID() also takes braces, urn:uuid:, no hyphens
+            raise ValueError(waarde)
+        return uuid
+    except ValueError:
+        raise InvalidRequest(
+            "conversatieId is not a UUID",
+            [Violation("/conversatieId", "uuid_ongeldig", "not a UUID")],
+        ) from None
+
+
+def query_int(request: Request, naam: str, standaard: int, laag: int, hoog: int) -> int:
+    waarde = request.query_params.get(naam)
+    if waarde is None:
+        return standaard
+    # isascii: '²'.isdigit() is true, and int() refuses it.
+    if not (waarde.isascii() and waarde.isdigit()) or not laag <= int(waarde) <= hoog:
+        raise InvalidRequest(
+            f"{naam} must be a whole number {laag}..{hoog}",
+            [Violation(f"/{naam}", "ongeldig", f"{waarde!r} is not in {laag}..{hoog}")],
+        )
+    return int(waarde)
+
+
+def gemeentecode(request: Request) -> str | None:
+    code = request.query_params.get("gemeentecode")
+    if code is not None and not (len(code) == 4 and code.isascii() and code.isdigit()):
+        raise InvalidRequest(
+            "gemeentecode is 4 digits",
+            [Violation("/gemeentecode", "patroon", f"{code!r} is not 4 digits")],
+        )
+    return code

@@ -1,0 +1,39 @@
+"""Every error of the reference sender, in one place (English names and messages, as everywhere)."""
+
+from __future__ import annotations
+
+from warm_referral.errors import WarmReferralError
+
+__all__ = [
+    "BerichtIdReused",
+    "InvalidReceiverUrl",
+    "OutboxError",
+    "PostvakError",
+    "ReceiverStartError",
+    "SenderError",
+]
+
+
+class SenderError(WarmReferralError):
+    """The sender cannot do what was asked; the message says what and why."""
+
+
+class InvalidReceiverUrl(SenderError):
+    """The receiver's URL cannot be used (it must be http or https with a host)."""
+
+
+class PostvakError(SenderError):
+    """Fetching the postvak failed: the receiver is unreachable or refused the request."""
+
+
+class OutboxError(WarmReferralError):
+    """The outbox cannot do what was asked; the message says which message and why."""
+
+
+class BerichtIdReused(OutboxError):
+    """A different message with a berichtId the outbox already holds: a berichtId names one
+    message forever (the receiver answers 409 to the same mistake)."""
+
+
+class ReceiverStartError(WarmReferralError):
+    """The receiver process did not come up; the message holds the end of its log."""
