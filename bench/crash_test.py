@@ -4,7 +4,7 @@
 
 Prints sent / stored / duplicates / lost (counted in the receiver's SQLite file) and the duration;
 exit code 0 when every referral was stored exactly once and acknowledged, 1 otherwise. The same
-harness runs in the test suite with 2,000 referrals (tests/test_crash.py).
+harness runs in the test suite with 2,000 referrals (tests/reference/test_crash.py).
 """
 
 from __future__ import annotations

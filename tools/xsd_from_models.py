@@ -181,7 +181,7 @@ def _avoid_nested_star(pattern: str) -> str:
 
     libxml2 (measured with 2.14.6) mis-compiles a starred group that contains a starred group:
     ``(/([^/])*)*`` accepts ``geen``, which does not start with '/'. The rewritten form is
-    compiled correctly; ``tests/test_xml_codec.py`` compares XSD and models on the facets.
+    compiled correctly; ``tests/library/test_xml_codec.py`` compares XSD and models on the facets.
     """
     depth_open: list[int] = []
     i = 0

@@ -2,7 +2,7 @@
 
 A municipality reports each warm referral as a *Vroegsignaal* (with a ``status`` from
 EnumSignaalstatus) and a *Vroegsignaalzaak* (with a ``resultaat`` from EnumEindresultaat and its
-contact attempts). The two enums below copy those lists unchanged; ``tests/test_ddas_mapping.py``
+contact attempts). The two enums below copy those lists unchanged; ``tests/library/test_ddas_mapping.py``
 reads the official schema so they cannot drift. :data:`SCHULDEISER_EINDRESULTAAT` coarsens each DDAS
 final result to the creditor-safe :class:`~warm_referral.models.enums.Eindresultaat`.
 """

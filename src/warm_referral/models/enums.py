@@ -2,7 +2,7 @@
 
 Where DDAS vroegsignalering v1.2 already has a list (signal partners, contact kinds, day parts,
 signal statuses), we use its values unchanged so that a warm referral can be reported to CBS without
-translation; ``tests/test_ddas_alignment.py`` reads the official schema and fails if they drift.
+translation; ``tests/library/test_ddas_mapping.py`` reads the official schema and fails if they drift.
 Values are the strings on the wire; member names are their upper-case Python spelling.
 """
 

@@ -6,7 +6,7 @@ exactly-once storage. Afterwards every referral must be stored exactly once at t
 one must have its acknowledgement at the sender, and the outbox must be empty. The receiver's
 SQLite file is opened directly to count, so the check does not trust the API under test.
 
-Used by ``tests/test_crash.py`` (2,000 referrals) and ``bench/crash_test.py`` (any count).
+Used by ``tests/reference/test_crash.py`` (2,000 referrals) and ``bench/crash_test.py`` (any count).
 """
 
 from __future__ import annotations
