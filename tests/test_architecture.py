@@ -44,6 +44,11 @@ VIOLATIONS = {
         "import warm_referral_reference",
         "The library imports neither the reference services",
     ),
+    "kit-imports-reference": (
+        "warm_referral_conformance/maskeren.py",
+        "import warm_referral_reference.receiver.config",
+        "The conformance kit never imports the reference services",
+    ),
 }
 
 
@@ -53,6 +58,10 @@ def _copy(tmp_path: Path) -> Path:
     shutil.copytree(
         ROOT / "reference_server" / "src" / "warm_referral_reference",
         src / "warm_referral_reference",
+    )
+    shutil.copytree(
+        ROOT / "conformance" / "src" / "warm_referral_conformance",
+        src / "warm_referral_conformance",
     )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return src

@@ -127,25 +127,8 @@ def controleer_antwoord(antwoord: httpx.Response, basispad: str) -> list[Bevindi
     ``basispad`` is the path of the implementation's base URL (``/v1`` or ``/api/wd/v1``); the
     request path below it is matched against the document's paths under ``/v1``.
     """
-    bevindingen: list[Bevinding] = []
     headers = antwoord.headers
-    versie = headers.get("api-version")
-    if versie is None:
-        bevindingen.append(("WD-API-01", "het antwoord heeft geen API-Version-header"))
-    elif not _SEMVER.match(versie) or versie.split(".")[0] != "1":
-        bevindingen.append(("WD-API-01", f"API-Version is {versie!r}, geen volledige versie 1.x.y"))
-    if headers.get("cache-control", "").lower().replace(" ", "") != "no-store":
-        bevindingen.append(
-            ("WD-API-03", f"Cache-Control is {headers.get('cache-control')!r}, niet no-store")
-        )
-    if headers.get("x-content-type-options", "").lower() != "nosniff":
-        bevindingen.append(("WD-API-03", "X-Content-Type-Options: nosniff ontbreekt"))
-    for naam, verwacht in _VEILIGHEIDSHEADERS.items():
-        if headers.get(naam) != verwacht:
-            bevindingen.append(("WD-API-09", f"{naam} is {headers.get(naam)!r}, niet {verwacht!r}"))
-    if "strict-transport-security" not in headers:
-        bevindingen.append(("WD-API-09", "Strict-Transport-Security ontbreekt"))
-
+    bevindingen = _kopregels(headers)
     verzoek = antwoord.request
     if verzoek.method == "HEAD":
         return bevindingen
@@ -183,6 +166,28 @@ def controleer_antwoord(antwoord: httpx.Response, basispad: str) -> list[Bevindi
                 f"spec/v1/openapi.yaml: {str(exc)[:500]}" + (f" ({oorzaken})" if oorzaken else ""),
             )
         )
+    return bevindingen
+
+
+def _kopregels(headers: httpx.Headers) -> list[Bevinding]:
+    """The headers every answer carries: API-Version and the security headers."""
+    bevindingen: list[Bevinding] = []
+    versie = headers.get("api-version")
+    if versie is None:
+        bevindingen.append(("WD-API-01", "het antwoord heeft geen API-Version-header"))
+    elif not _SEMVER.match(versie) or versie.split(".")[0] != "1":
+        bevindingen.append(("WD-API-01", f"API-Version is {versie!r}, geen volledige versie 1.x.y"))
+    if headers.get("cache-control", "").lower().replace(" ", "") != "no-store":
+        bevindingen.append(
+            ("WD-API-03", f"Cache-Control is {headers.get('cache-control')!r}, niet no-store")
+        )
+    if headers.get("x-content-type-options", "").lower() != "nosniff":
+        bevindingen.append(("WD-API-03", "X-Content-Type-Options: nosniff ontbreekt"))
+    for naam, verwacht in _VEILIGHEIDSHEADERS.items():
+        if headers.get(naam) != verwacht:
+            bevindingen.append(("WD-API-09", f"{naam} is {headers.get(naam)!r}, niet {verwacht!r}"))
+    if "strict-transport-security" not in headers:
+        bevindingen.append(("WD-API-09", "Strict-Transport-Security ontbreekt"))
     return bevindingen
 
 

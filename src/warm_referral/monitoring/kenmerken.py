@@ -72,7 +72,11 @@ class Kenmerken(NamedTuple):
         return bool(self.bits & BIT[telling])
 
 
-def kenmerken(h: Verwijzingshistorie, kalender: Werkdagkalender, peildatum: date) -> Kenmerken:
+# One pass over one history, the hot loop of the million-histories bench (bench_monitoring.py): each
+# branch sets one fact. Split into helpers, it would cost a call per fact and read less directly.
+def kenmerken(  # noqa: C901
+    h: Verwijzingshistorie, kalender: Werkdagkalender, peildatum: date
+) -> Kenmerken:
     """The facts, durations and categories of ``h`` as known on ``peildatum``.
 
     ``peildatum`` decides one thing only: whether a contact deadline without any contact attempt has
