@@ -120,7 +120,14 @@ def register_gemeente(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="opdracht", metavar="COMMAND", required=True)
     actie = sub.add_parser("actie", help="record an action, e.g. a contact attempt")
     actie.add_argument("conversatie_id", metavar="CONVERSATIEID")
-    actie.add_argument("soort", choices=_Actiesoorten())
+    # A metavar, so that argparse does not list (and load) the choices while building the parser.
+    actie.add_argument(
+        "soort",
+        choices=_Actiesoorten(),
+        metavar="SOORT",
+        help="the kind of action, as in the API (Oppakken, Contactpoging, ...; a wrong one is "
+        "refused with the full list)",
+    )
     actie.add_argument(
         "velden",
         nargs="*",
