@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from ..storage import Transactie
-from .dossiers import Dossier
+from .dossiers import Werkdossier
 from .gebeurtenissen import Getikt
 
 __all__ = ["bewaak", "bewaak_voortdurend", "log"]
@@ -27,7 +27,7 @@ def bewaak(tx: Transactie, nu: datetime) -> int:
     number of referrals in which a fact fired."""
     aantal = 0
     for index in tx.dossiers(tik_voor=nu):
-        record = Dossier.herbouw(tx, index)
+        record = Werkdossier.herbouw(tx, index)
         wijziging = record.dossier.tik(nu)
         if wijziging.soorten:
             record.schrijf(Getikt(tijdstip=nu))

@@ -37,13 +37,14 @@ from .gebeurtenissen import (
 )
 from .verwerkingen import betrokkene_sleutel
 
-__all__ = ["Dossier"]
+__all__ = ["Werkdossier"]
 
 _STUUR = (StuurOntvangstbevestiging, StuurNietOpgepakt, StuurStatusbericht)
 
 
-class Dossier:
-    """A rebuilt record with what the receiver keeps beside it, bound to one transaction."""
+class Werkdossier:
+    """The referral being worked on in one transaction: its rebuilt record, with what the receiver
+    keeps beside it (the Verwijzing, the creditor's key, the messages sent in this request)."""
 
     def __init__(
         self, tx: Transactie, dossier: Verwijzingsdossier, verwijzing: Verwijzing, schuldeiser: str
@@ -71,7 +72,7 @@ class Dossier:
         canoniek: bytes,
         ontvangen_op: datetime,
         profiel: str,
-    ) -> tuple[Dossier, Wijziging]:
+    ) -> tuple[Werkdossier, Wijziging]:
         """Record a new referral (raises the lifecycle's InvalidEvent when it cannot start)."""
         dossier, wijziging = Verwijzingsdossier.voor_gemeente(verwijzing, ontvangen_op, profiel)
         bevestiging = next(
@@ -89,7 +90,7 @@ class Dossier:
         return record, wijziging
 
     @classmethod
-    def herbouw(cls, tx: Transactie, index: DossierIndex) -> Dossier:
+    def herbouw(cls, tx: Transactie, index: DossierIndex) -> Werkdossier:
         """Replay the referral's log through the lifecycle."""
         regels = tx.gebeurtenissen(index.conversatie_id)
         eerste = uit_regel(regels[0])

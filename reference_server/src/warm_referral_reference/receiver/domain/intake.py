@@ -27,7 +27,7 @@ from ..errors import (
     UnknownReferral,
 )
 from ..storage import Antwoord, Transactie
-from .dossiers import Dossier
+from .dossiers import Werkdossier
 from .gebeurtenissen import BerichtOntvangen
 from .toegang import Toegang
 from .weergaven import Ontvangst
@@ -107,7 +107,7 @@ def _nieuwe_verwijzing(
     nu: datetime,
     profiel: str,
     bediend: frozenset[str] | None,
-) -> tuple[Dossier, Wijziging]:
+) -> tuple[Werkdossier, Wijziging]:
     code = verwijzing.ontvanger.gemeentecode
     if bediend is not None and code not in bediend:
         raise UnknownMunicipality(f"this receiver does not serve gemeentecode {code}")
@@ -123,7 +123,7 @@ def _nieuwe_verwijzing(
         )
     ontvangen_op = max(nu, verwijzing.verwezen_op)
     try:
-        return Dossier.nieuw(
+        return Werkdossier.nieuw(
             tx, aanlevering.wie.sleutel, verwijzing, aanlevering.canoniek, ontvangen_op, profiel
         )
     except InvalidEvent as exc:
@@ -132,12 +132,12 @@ def _nieuwe_verwijzing(
 
 def _vervolgbericht(
     tx: Transactie, aanlevering: Aanlevering, nu: datetime
-) -> tuple[Dossier, list[Bericht]]:
+) -> tuple[Werkdossier, list[Bericht]]:
     bericht = aanlevering.bericht
     index = tx.dossier(bericht.conversatie_id)
     if index is None or not aanlevering.toegang.ziet(index):
         raise UnknownReferral(f"no referral of yours with conversatieId {bericht.conversatie_id}")
-    dossier = Dossier.herbouw(tx, index)
+    dossier = Werkdossier.herbouw(tx, index)
     try:
         wijziging = dossier.dossier.ontvang(bericht)
     except (InvalidEvent, InvalidTransition) as exc:
@@ -147,7 +147,7 @@ def _vervolgbericht(
 
 
 def _antwoord(
-    dossier: Dossier, bericht: Bericht, uitgaand: list[Bericht], nu: datetime
+    dossier: Werkdossier, bericht: Bericht, uitgaand: list[Bericht], nu: datetime
 ) -> Antwoord:
     if isinstance(bericht, Statusverzoek) and uitgaand:
         return Antwoord(Uitkomst.BEANTWOORD.value, dossier.json(uitgaand[-1]))

@@ -41,7 +41,7 @@ from ..errors import (
 from ..storage import Antwoord, DossierIndex, Opslag, Transactie
 from .acties import ActieDoorzending, Actieverzoek
 from .bewaking import bewaak
-from .dossiers import Dossier
+from .dossiers import Werkdossier
 from .gebeurtenissen import ActieGeregistreerd
 from .intake import Aanlevering, Uitkomst, neem_aan
 from .toegang import Bereik, Operatie, Toegang, toegang
@@ -137,7 +137,7 @@ class Ontvanger:
             raise InvalidAction("the action is not valid; see fouten", exc.violations) from None
 
         def werk(tx: Transactie) -> Actieresultaat:
-            record = Dossier.herbouw(tx, self._gezien(tx, mag, conv))
+            record = Werkdossier.herbouw(tx, self._gezien(tx, mag, conv))
             nu = self._nu(tx)
             vandaag = amsterdamse_datum(nu)
             if actie.datum > vandaag:
@@ -225,13 +225,13 @@ class Ontvanger:
                 index = tx.dossier(conv)
                 if index is None or not mag.ziet(index):
                     raise NotFound(f"no referral of yours with conversatieId {conv}")
-                beeld = schuldeiserbeeld(Dossier.herbouw(tx, index).dossier)
+                beeld = schuldeiserbeeld(Werkdossier.herbouw(tx, index).dossier)
                 return Schuldeiserbeeld.van(conv, beeld)
 
             return await self.opslag.lees(creditor)
 
         def operator(tx: Transactie) -> Dossierweergave:
-            record = Dossier.herbouw(tx, self._gezien(tx, mag, conv))
+            record = Werkdossier.herbouw(tx, self._gezien(tx, mag, conv))
             nu = self._nu(tx)
             record.log("verwijzing ingezien", wie, trace_id, nu, self.instellingen.audit_sleutel)
             return Dossierweergave.van(record.dossier, record.verwijzing)
@@ -264,7 +264,7 @@ class Ontvanger:
 
 
 def _voer_actie_uit(
-    record: Dossier, actie: Actieverzoek, conv: UUID, nu: datetime
+    record: Werkdossier, actie: Actieverzoek, conv: UUID, nu: datetime
 ) -> list[Bericht]:
     """Apply an operator action to the record and log it; the messages it sent."""
     dossier = record.dossier
