@@ -50,11 +50,11 @@ def format_tijdstip(moment: datetime, *, vaste_breedte: bool = False) -> str:
     3.10's ``fromisoformat`` reads), none otherwise. With ``vaste_breedte`` always six, so that the
     text has one width and text order is time order (stores compare timestamps as text).
     """
-    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    # isoformat, not strftime: glibc's %Y does not pad years before 1000 to four digits.
-    if vaste_breedte:
-        return utc.isoformat(timespec="microseconds") + "Z"
-    return utc.isoformat() + "Z"
+    # isoformat, not strftime: glibc's %Y does not pad years before 1000 to four digits. In UTC it
+    # ends in "+00:00", which becomes "Z".
+    utc = moment.astimezone(timezone.utc)
+    tekst = utc.isoformat(timespec="microseconds") if vaste_breedte else utc.isoformat()
+    return tekst[:-6] + "Z"
 
 
 _RFC3339 = re.compile(

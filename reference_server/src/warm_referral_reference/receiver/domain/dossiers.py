@@ -9,6 +9,7 @@ the log in the same transaction as the index entry, the postvak and the processi
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 from uuid import UUID
 
 from warm_referral import parse_json
@@ -21,7 +22,7 @@ from warm_referral.lifecycle import (
     Verwijzingsdossier,
     Wijziging,
 )
-from warm_referral.models import Bericht, Verwijzing
+from warm_referral.models import Bericht, Message, Verwijzing
 
 from ...deelnemers import Deelnemer
 from ..storage import DossierIndex, Transactie, Verwerking
@@ -79,8 +80,10 @@ class Werkdossier:
             e for e in wijziging.effecten if isinstance(e, StuurOntvangstbevestiging)
         )
         record = cls(tx, dossier, verwijzing, schuldeiser)
+        # Built from values validated already (the parsed Verwijzing, the clock, the lifecycle's
+        # effect), so not validated again: this is every new referral's transaction.
         record.schrijf(
-            VerwijzingOntvangen(
+            VerwijzingOntvangen.model_construct(
                 tijdstip=ontvangen_op,
                 afsprakenprofiel=bevestiging.afsprakenprofiel,
                 bericht=verwijzing,
@@ -135,7 +138,8 @@ class Werkdossier:
         """Send a message the record has applied: logged, and into the creditor's postvak."""
         body = bericht.to_json()
         self.verzonden[bericht.bericht_id] = body
-        self.schrijf(BerichtVerstuurd(tijdstip=nu, bericht=bericht), body)
+        verstuurd = BerichtVerstuurd.model_construct(tijdstip=nu, bericht=cast(Message, bericht))
+        self.schrijf(verstuurd, body)
         self.tx.in_postvak(self.schuldeiser, bericht.bericht_id, bericht.berichttype, body)
 
     def json(self, bericht: Bericht) -> bytes:

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Tag
 
-from warm_referral import InvalidPeerMessage, parse_json_as
+from warm_referral import InvalidPeerMessage, format_tijdstip, parse_json_as
 from warm_referral.models import Afsprakenprofielverwijzing, Message, Verwijzing, WireModel
 from warm_referral.models.wire_types import Tijdstip
 
@@ -107,13 +107,20 @@ def naar_regel(gebeurtenis: Gebeurtenis, bericht_json: bytes | None = None) -> G
     """The stored form: the type (for queries), the JSON document, the moment.
 
     ``bericht_json``, the canonical JSON of the event's message when the caller has it already
-    (``Bericht.to_json()``), is used as it is rather than serialised again: the same bytes.
+    (``Bericht.to_json()``), is spliced in as it is rather than serialised again, with the few
+    members before it written here: the hot path of every new referral. The result is the same
+    document the model serialises to (``tests/reference/test_receiver_events.py`` checks that).
     """
     if bericht_json is None or isinstance(gebeurtenis, (ActieGeregistreerd, Getikt)):
         inhoud = gebeurtenis.model_dump_json(exclude_none=True).encode()
-    else:  # ``bericht`` is the last member of these events
-        kop = gebeurtenis.model_dump_json(exclude={"bericht"}, exclude_none=True).encode()
-        inhoud = kop[:-1] + b',"bericht":' + bericht_json + b"}"
+    else:
+        kop = (
+            f'{{"type":"{gebeurtenis.type}","versie":{gebeurtenis.versie},'
+            f'"tijdstip":"{format_tijdstip(gebeurtenis.tijdstip)}"'
+        ).encode()
+        if isinstance(gebeurtenis, VerwijzingOntvangen):
+            kop += b',"afsprakenprofiel":' + gebeurtenis.afsprakenprofiel.model_dump_json().encode()
+        inhoud = kop + b',"bericht":' + bericht_json + b"}"
     return Gebeurtenisregel(gebeurtenis.type, inhoud, gebeurtenis.tijdstip)
 
 

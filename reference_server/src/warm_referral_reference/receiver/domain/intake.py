@@ -9,7 +9,7 @@ and another message under the same berichtId is refused.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -60,10 +60,11 @@ class Aanlevering:
     canoniek: bytes
     """Its canonical JSON: what is stored, and what a retry is compared by."""
     trace_id: str
+    body_hash: str = field(init=False)
+    """The hash a retry is compared by (computed here, outside the transaction)."""
 
-    @property
-    def body_hash(self) -> str:
-        return hashlib.sha256(self.canoniek).hexdigest()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "body_hash", hashlib.sha256(self.canoniek).hexdigest())
 
 
 def neem_aan(
