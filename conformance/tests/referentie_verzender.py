@@ -9,7 +9,6 @@ double at WD_URL. Runs in the background; the kit ends it after the run.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -30,7 +29,9 @@ def main() -> int:
     cli = [sys.executable, "-m", "warm_referral"]
     if scenario == "postvak":
         # The outbox of the earlier scenarios' referral is not needed: the postvak is per creditor.
-        return subprocess.call(
+        # exec, not a child: the kit ends this process after the run, and a child would outlive it.
+        os.execv(
+            sys.executable,
             [
                 *cli,
                 "serve",
@@ -43,7 +44,7 @@ def main() -> int:
                 "dev-evides",
                 "--postvak-interval",
                 "0.3",
-            ]
+            ],
         )
     voorbeeld = parse_json(VOORBEELD.read_bytes())
     bestanden = []
@@ -51,7 +52,8 @@ def main() -> int:
         pad = map_ / f"verwijzing-{i}.json"
         pad.write_bytes(herdateer(voorbeeld).to_json())
         bestanden.append(str(pad))
-    return subprocess.call(
+    os.execv(
+        sys.executable,
         [
             *cli,
             "send",
@@ -65,7 +67,6 @@ def main() -> int:
             "--opgeven-na",
             "60",
         ],
-        stdout=subprocess.DEVNULL,
     )
 
 
