@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from os import PathLike
 
 from ..calendar import Werkdagkalender, standaard_kalender
@@ -271,8 +271,9 @@ def bereken_bestand(
     :mod:`.engine`), ``"python"`` with :func:`bereken`, ``"auto"`` with DuckDB when it is
     installed. Both give the same result.
 
-    Every line is validated strictly first, whichever engine sums it: a bad line raises
-    :class:`~.historie.OngeldigeHistorie` with its line number, JSON pointer and code.
+    Every line is validated strictly, whichever engine sums it (DuckDB sums while this thread
+    validates): a bad line raises :class:`~.historie.OngeldigeHistorie` with its line number,
+    JSON pointer and code.
     ``vertrouwd=True`` lets DuckDB skip that pass for a file this library wrote itself (see
     :mod:`.engine` for what DuckDB still checks; when it refuses a line, the strict reader names
     it). The pure-Python path always validates: it needs the validated histories anyway.
@@ -289,19 +290,17 @@ def bereken_bestand(
         raise ImportError("the DuckDB engine needs duckdb: pip install 'warm-referral[analyse]'")
     bron = str(pad)
     if met_duckdb:
-        if not vertrouwd:
-            with open(pad, "rb") as f:
-                for _ in lees_historie(f, bron=bron):
-                    pass
+        som = partial(
+            analyse.bereken_met_duckdb,
+            pad,
+            peildatum=peildatum,
+            kalender=kalender,
+            periodesoorten=periodesoorten,
+            dimensies=dimensies,
+            indicatoren=indicatoren,
+        )
         try:
-            return analyse.bereken_met_duckdb(
-                pad,
-                peildatum=peildatum,
-                kalender=kalender,
-                periodesoorten=periodesoorten,
-                dimensies=dimensies,
-                indicatoren=indicatoren,
-            )
+            return som() if vertrouwd else _gevalideerd_met_duckdb(pad, bron, som)
         except analyse.EngineFout:
             pass  # the strict path below names the bad line, or gives the calendar's answer
     with open(pad, "rb") as f:
@@ -313,6 +312,29 @@ def bereken_bestand(
             dimensies=dimensies,
             indicatoren=indicatoren,
         )
+
+
+def _gevalideerd_met_duckdb(
+    pad: str | PathLike[str], bron: str, som: Callable[..., Monitoringresultaat]
+) -> Monitoringresultaat:
+    """Validate every line here while DuckDB sums the file in another thread (it releases the
+    GIL): a bad line stops DuckDB and raises, and the figures come only after the last line."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from . import engine as analyse
+    from .historie import lees_historie
+
+    onderbreking = analyse.Onderbreking()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-referral-duckdb") as pool:
+        toekomst = pool.submit(som, onderbreking=onderbreking)
+        try:
+            with open(pad, "rb") as f:
+                for _ in lees_historie(f, bron=bron):
+                    pass
+        except BaseException:
+            onderbreking.stop()
+            raise
+        return toekomst.result()
 
 
 def _maandgroepen(
