@@ -14,7 +14,8 @@ The paths, measured side by side and alternating, so load on this shared machine
 - ``DuckDB, trusted``: for a file the library wrote itself, without the validation pass
   (``vertrouwd=True``).
 
-Each run is a fresh process, so its peak memory (maximum resident set, from ``wait4``) is its own.
+Each run is a fresh process, so its peak memory (maximum resident set, from ``wait4``) and CPU
+time (all its threads: DuckDB uses every core, the others one) are its own.
 Every path ends with the published figures (suppression included), and the bench checks that all
 paths published the same figures. The machine's load average is printed before and after.
 """
@@ -81,8 +82,9 @@ def _meet(soort: str, pad: Path) -> dict[str, object]:
     return {"n": resultaat.aantal_historien, "s": seconden, "cijfers": cijfers}
 
 
-def _in_eigen_proces(soort: str, pad: Path) -> tuple[dict[str, object], float]:
-    """Run one measurement in a child process: its result and its peak RSS in MB."""
+def _in_eigen_proces(soort: str, pad: Path) -> tuple[dict[str, object], float, float]:
+    """Run one measurement in a child process: its result, its peak RSS in MB and the CPU
+    seconds it used (all threads, start-up included)."""
     proces = subprocess.Popen(
         [sys.executable, __file__, "--meet", soort, "--bestand", str(pad)],
         stdout=subprocess.PIPE,
@@ -93,7 +95,7 @@ def _in_eigen_proces(soort: str, pad: Path) -> tuple[dict[str, object], float]:
     proces.returncode = os.waitstatus_to_exitcode(status)
     if proces.returncode != 0:
         raise SystemExit(f"the {soort} run failed (exit {proces.returncode})")
-    return json.loads(uitvoer), gebruik.ru_maxrss / 1024
+    return json.loads(uitvoer), gebruik.ru_maxrss / 1024, gebruik.ru_utime + gebruik.ru_stime
 
 
 def _belasting() -> str:
@@ -140,16 +142,18 @@ def main() -> int:
 
     beste: dict[str, float] = {}
     piek: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     cijfers: dict[str, str] = {}
     for ronde in range(1, args.rondes + 1):
         regels = []
         for soort in paden:
-            uitkomst, rss = _in_eigen_proces(soort, pad)
+            uitkomst, rss, cpu_seconden = _in_eigen_proces(soort, pad)
             n, seconden = int(str(uitkomst["n"])), float(str(uitkomst["s"]))
             if n != args.aantal:
                 raise SystemExit(f"{soort} counted {n:,} histories, not {args.aantal:,}")
             beste[soort] = min(beste.get(soort, float("inf")), seconden)
             piek[soort] = max(piek.get(soort, 0.0), rss)
+            cpu[soort] = min(cpu.get(soort, float("inf")), cpu_seconden)
             if uitkomst["cijfers"]:
                 cijfers[soort] = str(uitkomst["cijfers"])
             regels.append(f"{soort} {n / seconden:,.0f}/s")
@@ -158,13 +162,20 @@ def main() -> int:
         raise SystemExit(f"the paths published different figures: {cijfers}")
 
     print(f"\nbest of {args.rondes} rounds, {args.aantal:,} histories; after: {_belasting()}")
-    print(f"{'path':<26}{'histories/s':>13}{'seconds':>10}{'vs plain read':>15}{'peak RSS':>11}")
+    print(
+        f"{'path':<26}{'histories/s':>13}{'seconds':>10}{'vs plain read':>15}{'peak RSS':>11}"
+        f"{'CPU s':>8}"
+    )
     for soort in paden:
         verhouding = beste["plain"] / beste[soort] if "plain" in beste else float("nan")
         print(
             f"{PADEN[soort]:<26}{args.aantal / beste[soort]:>13,.0f}{beste[soort]:>10.1f}"
-            f"{verhouding:>14.2f}x{piek[soort]:>8,.0f} MB"
+            f"{verhouding:>14.2f}x{piek[soort]:>8,.0f} MB{cpu[soort]:>8.1f}"
         )
+    print(
+        "(histories/s and seconds: wall clock, best round; CPU s: user + system of all threads, "
+        "least of the rounds)"
+    )
     if cijfers:
         print(f"every path published the same figures (digest {next(iter(cijfers.values()))})")
     return 0
