@@ -157,3 +157,20 @@ def test_warm_referrals_count_as_signals_and_cases() -> None:
     assert jaar.signalen == 500
     assert jaar.zaken == sum(1 for h in historien if "Opgepakt" in {m.value for m in h.mijlpalen})
     assert jaar.zaken_bereikt_hulp <= jaar.zaken_bereikt <= jaar.zaken <= jaar.signalen
+
+
+def test_the_national_counts_from_a_result_equal_those_from_the_histories() -> None:
+    from warm_referral.monitoring import bereken
+    from warm_referral.monitoring.vergelijking import tel_resultaat
+
+    historien = list(
+        synthetische_historien(
+            3000, seed=21, van=date(2023, 2, 1), tot=date(2025, 12, 31), uitbreiding=True
+        )
+    )
+    resultaat = bereken(historien, peildatum=date(2026, 1, 15))
+    geteld = tel_historien(historien)
+    assert len(geteld) == 3
+    assert tel_resultaat(resultaat) == geteld
+    with pytest.raises(ValueError, match="yearly figures"):
+        tel_resultaat(bereken(historien, peildatum=date(2026, 1, 15), periodesoorten=["maand"]))

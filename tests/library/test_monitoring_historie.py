@@ -10,6 +10,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warm_referral.lifecycle import ddas_signaalstatus
 from warm_referral.lifecycle import vroegsignaalzaak as lifecycle_zaak
@@ -25,6 +27,7 @@ from warm_referral.monitoring.synthetisch import (
     dossier_uit_verloop,
     historie_uit_verloop,
     synthetische_historien,
+    synthetische_regels,
     verlopen,
 )
 
@@ -188,5 +191,16 @@ def test_monitoring_loads_no_plotting_or_schema_library() -> None:
             [sys.executable, "-c", code], check=True, capture_output=True, text=True
         ).stdout.split()
     )
-    for zwaar in ("matplotlib", "numpy", "jsonschema", "starlette", "lxml"):
+    for zwaar in ("matplotlib", "numpy", "jsonschema", "starlette", "lxml", "duckdb", "polars"):
         assert zwaar not in geladen, zwaar
+
+
+@settings(max_examples=10)
+@given(st.integers(0, 10_000), st.booleans())
+def test_the_direct_writer_writes_what_the_model_writes(seed: int, uitbreiding: bool) -> None:
+    regels = list(synthetische_regels(150, seed=seed, van=VAN, tot=TOT, uitbreiding=uitbreiding))
+    historien = list(
+        synthetische_historien(150, seed=seed, van=VAN, tot=TOT, uitbreiding=uitbreiding)
+    )
+    assert regels == [h.naar_json() for h in historien]
+    assert list(lees_historie(regels)) == historien

@@ -86,6 +86,37 @@ def test_report_from_files_with_a_baseline(demo: Path, tmp_path: Path) -> None:
         assert rij["teller"] == "" or int(rij["teller"]) >= 10
 
 
+def test_every_engine_writes_the_same_report(demo: Path, tmp_path: Path) -> None:
+    from warm_referral.monitoring.engine import beschikbaar
+
+    engines = ["python", "auto"] + (["duckdb"] if beschikbaar() else [])
+    teksten = set()
+    for engine in engines:
+        for vertrouwd in ([], ["--vertrouwd"]):
+            uit = tmp_path / f"{engine}{vertrouwd}"
+            argumenten = ["monitor", "rapport", "--historie", str(demo / "historie.jsonl")]
+            argumenten += ["--uit", str(uit), "--peildatum", "2026-01-15", "--engine", engine]
+            assert main(argumenten + vertrouwd) == 0
+            teksten.add(
+                (uit / "monitoring.csv").read_text(encoding="utf-8")
+                + (uit / "monitoring.html").read_text(encoding="utf-8")
+            )
+    assert len(teksten) == 1
+
+
+def test_forcing_duckdb_without_it_is_a_usage_error(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from warm_referral.monitoring import engine
+
+    monkeypatch.setattr(engine, "beschikbaar", lambda: False)
+    argumenten = ["monitor", "rapport", "--historie", str(demo / "historie.jsonl")]
+    with pytest.raises(SystemExit) as einde:
+        main([*argumenten, "--uit", str(tmp_path), "--engine", "duckdb"])
+    assert einde.value.code == 2
+    assert "warm-referral[analyse]" in capsys.readouterr().err
+
+
 def test_a_bad_history_line_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

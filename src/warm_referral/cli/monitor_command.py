@@ -5,6 +5,9 @@
 - ``monitor ddas``: one municipality's warm referrals of a period as a DDAS v1.2 delivery.
 
 Charts need matplotlib and DDAS validation jsonschema: ``pip install 'warm-referral[rapport]'``.
+``monitor rapport`` sums the histories with DuckDB when it is installed
+(``pip install 'warm-referral[analyse]'``; ``--engine`` chooses), after validating every line
+(``--vertrouwd`` skips that for a file this library wrote itself).
 """
 
 from __future__ import annotations
@@ -37,6 +40,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rapport.add_argument("--historie", required=True, metavar="FILE", help="JSON Lines histories")
     rapport.add_argument(
         "--basislijn", metavar="FILE", help="a DDAS v1.2 delivery of ordinary signals"
+    )
+    rapport.add_argument(
+        "--engine",
+        choices=("auto", "duckdb", "python"),
+        default="auto",
+        help="sum with DuckDB (the [analyse] extra) or pure Python; auto: DuckDB when installed",
+    )
+    rapport.add_argument(
+        "--vertrouwd",
+        action="store_true",
+        help="the file was written by this library from validated histories: DuckDB skips the "
+        "validation pass (it still checks types, codes and required members)",
     )
     _gemeenschappelijk(rapport)
     rapport.set_defaults(handler=_rapport)
@@ -91,20 +106,13 @@ def _kwartaal(tekst: str | None) -> tuple[date, date] | None:
     return van, tot - timedelta(days=1)
 
 
-def _schrijf(args: argparse.Namespace, historien: Any, basislijn: Any, peildatum: date) -> int:
-    from ..monitoring.rapport import maak_rapport
+def _schrijf(args: argparse.Namespace, resultaat: Any, basislijn: Any) -> int:
+    from ..monitoring.rapport import rapport_van
 
-    if args.drempel < 1:
-        raise UsageError("--drempel: must be at least 1")
-    _kwartaal(args.kwartaal)
     uit = Path(args.uit)
     uit.mkdir(parents=True, exist_ok=True)
-    rapport = maak_rapport(
-        historien,
-        peildatum=peildatum,
-        kwartaal=args.kwartaal,
-        basislijn=basislijn,
-        drempel=args.drempel,
+    rapport = rapport_van(
+        resultaat, kwartaal=args.kwartaal, basislijn=basislijn, drempel=args.drempel
     )
     (uit / "monitoring.csv").write_text(rapport.csv, encoding="utf-8")
     (uit / "monitoring.html").write_text(rapport.html, encoding="utf-8")
@@ -115,30 +123,43 @@ def _schrijf(args: argparse.Namespace, historien: Any, basislijn: Any, peildatum
     return EXIT_OK
 
 
+def _controleer(args: argparse.Namespace) -> None:
+    if args.drempel < 1:
+        raise UsageError("--drempel: must be at least 1")
+    _kwartaal(args.kwartaal)
+
+
 def _rapport(args: argparse.Namespace) -> int:
-    from ..monitoring import InvalidHistory, lees_historie
+    from ..monitoring import InvalidHistory, bereken_bestand
+    from ..monitoring.engine import beschikbaar
     from ..monitoring.errors import InvalidDelivery
     from ..monitoring.vergelijking import lees_ddas_levering, tel_levering
 
     peildatum = _datum(args.peildatum, "--peildatum") or date.today()
+    _controleer(args)
+    if args.engine == "duckdb" and not beschikbaar():
+        raise UsageError("--engine duckdb needs duckdb: pip install 'warm-referral[analyse]'")
     basislijn = None
     try:
         if args.basislijn:
             basislijn = tel_levering(lees_ddas_levering(Path(args.basislijn).read_bytes()))
-        with open(args.historie, encoding="utf-8") as f:
-            return _schrijf(args, lees_historie(f, bron=args.historie), basislijn, peildatum)
+        resultaat = bereken_bestand(
+            args.historie, peildatum=peildatum, engine=args.engine, vertrouwd=args.vertrouwd
+        )
     except (InvalidHistory, InvalidDelivery, OSError) as exc:
         print(f"warm-referral monitor: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    return _schrijf(args, resultaat, basislijn)
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ..monitoring import schrijf_historie
+    from ..monitoring import bereken, schrijf_historie
     from ..monitoring.synthetisch import synthetische_basislijn, synthetische_historien
     from ..monitoring.vergelijking import tel_levering, valideer_ddas
 
     if args.aantal < 1:
         raise UsageError("--aantal: must be at least 1")
+    _controleer(args)
     van, tot = date(2024, 1, 1), date(2025, 12, 31)
     peildatum = _datum(args.peildatum, "--peildatum") or date(2026, 1, 15)
     uit = Path(args.uit)
@@ -153,7 +174,7 @@ def _demo(args: argparse.Namespace) -> int:
     (uit / "basislijn-ddas.json").write_text(json.dumps(basis, ensure_ascii=False), "utf-8")
     if args.kwartaal is None:
         args.kwartaal = "2025-K4"
-    return _schrijf(args, historien, tel_levering(basis), peildatum)
+    return _schrijf(args, bereken(historien, peildatum=peildatum), tel_levering(basis))
 
 
 def _ddas(args: argparse.Namespace) -> int:

@@ -3,8 +3,9 @@
 The floor above the lifecycle. A municipality's record becomes a :class:`Verwijzingshistorie`
 (:func:`historie_van`, or JSON Lines from another implementation via :func:`lees_historie`);
 :func:`bereken` turns any number of histories into every indicator of :data:`INDICATOREN` per
-period and grouping; :func:`publiceerbaar` applies the suppression threshold that every published
-output goes through.
+period and grouping (:func:`bereken_bestand` does so for a JSON Lines file, with DuckDB when the
+``analyse`` extra is installed); :func:`publiceerbaar` applies the suppression threshold that every
+published output goes through.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .berekening import (
     Monitoringresultaat,
     Uitkomst,
     bereken,
+    bereken_bestand,
     percentiel,
 )
 from .errors import InvalidDelivery, InvalidHistory
@@ -66,6 +68,7 @@ __all__ = [
     "Uitkomst",
     "Verwijzingshistorie",
     "bereken",
+    "bereken_bestand",
     "historie_van",
     "indicator",
     "kenmerken",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,10 +24,10 @@ from .vergelijking import (
     Signaaltelling,
     landelijke_bron,
     landelijke_referentie,
-    tel_historie,
+    tel_resultaat,
 )
 
-__all__ = ["Rapport", "maak_rapport"]
+__all__ = ["Rapport", "maak_rapport", "rapport_van"]
 
 #: Bars of the time-to-contact chart: 0..7 werkdagen, then "8+".
 _MAX_DAGEN = 8
@@ -58,19 +58,28 @@ def maak_rapport(
     ``kwartaal`` (``2025-K2``) is the quarter the page is about; default the quarter of the latest
     verwijsdatum. ``basislijn`` is a DDAS delivery counted by :func:`~.vergelijking.tel_levering`.
     """
-    warm: dict[str, Signaaltelling] = {}
+    resultaat = bereken(historien, peildatum=peildatum, kalender=kalender)
+    return rapport_van(
+        resultaat, kwartaal=kwartaal, basislijn=basislijn, drempel=drempel, titel=titel
+    )
 
-    def geteld() -> Iterator[Verwijzingshistorie]:
-        for h in historien:
-            tel_historie(h, warm)
-            yield h
 
-    resultaat = bereken(geteld(), peildatum=peildatum, kalender=kalender)
+def rapport_van(
+    resultaat: Monitoringresultaat,
+    *,
+    kwartaal: str | None = None,
+    basislijn: Mapping[str, Signaaltelling] | None = None,
+    drempel: int = STANDAARD_DREMPEL,
+    titel: str = "Warme doorverwijzing",
+) -> Rapport:
+    """The CSV and the HTML page of a computed result (from :func:`~.berekening.bereken` or
+    :func:`~.berekening.bereken_bestand`, with every period kind and grouping)."""
+    warm = tel_resultaat(resultaat)
     rijen = publiceerbaar(resultaat.uitkomsten, drempel)
     buffer = io.StringIO()
     schrijf_csv(rijen, buffer)
     if kwartaal is None:
-        laatste = resultaat.laatste_verwijsdatum or peildatum
+        laatste = resultaat.laatste_verwijsdatum or resultaat.peildatum
         kwartaal = f"{laatste.year:04d}-K{(laatste.month - 1) // 3 + 1}"
     pagina = _Pagina(resultaat, rijen, kwartaal, warm, basislijn, drempel, titel).html()
     return Rapport(buffer.getvalue(), pagina, kwartaal, resultaat)

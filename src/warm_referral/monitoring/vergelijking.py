@@ -29,9 +29,10 @@ from typing import Any
 from ..errors import Violation
 from ..lifecycle import DdasEindresultaat
 from ..models.enums import Mijlpaal
+from .berekening import Monitoringresultaat
 from .errors import InvalidDelivery
 from .historie import Verwijzingshistorie
-from .indicatoren import Indicator, Indicatorsoort
+from .indicatoren import CATEGORIEEN, Indicator, Indicatorsoort
 
 __all__ = [
     "HULP_GEACCEPTEERD",
@@ -45,6 +46,7 @@ __all__ = [
     "tel_historie",
     "tel_historien",
     "tel_levering",
+    "tel_resultaat",
 ]
 
 #: Final results that count as "accepted help" (advice included: about 4 in 10 municipalities do not
@@ -113,14 +115,18 @@ class Signaaltelling:
     zaken_bereikt_hulp: int = 0
     zaken_hulp: int = 0
 
-    def tel(self, *, zaak: bool, bereikt: bool, hulp: bool, signalen: int = 1) -> None:
+    def tel(
+        self, *, zaak: bool, bereikt: bool, hulp: bool, signalen: int = 1, zaken: int = 1
+    ) -> None:
+        """Count ``signalen`` signals that share one outcome; when they became a case, as
+        ``zaken`` cases (one case for several signals in a delivery, one each for referrals)."""
         self.signalen += signalen
         if zaak:
             self.signalen_zaak += signalen
-            self.zaken += 1
-            self.zaken_bereikt += bereikt
-            self.zaken_hulp += hulp
-            self.zaken_bereikt_hulp += bereikt and hulp
+            self.zaken += zaken
+            self.zaken_bereikt += zaken * bereikt
+            self.zaken_hulp += zaken * hulp
+            self.zaken_bereikt_hulp += zaken * (bereikt and hulp)
 
     def waarde(self, naam: str) -> int:
         waarde: int = getattr(self, naam)
@@ -145,6 +151,35 @@ def tel_historien(historien: Iterable[Verwijzingshistorie]) -> dict[str, Signaal
     per_jaar: dict[str, Signaaltelling] = {}
     for h in historien:
         tel_historie(h, per_jaar)
+    return per_jaar
+
+
+def tel_resultaat(resultaat: Monitoringresultaat) -> dict[str, Signaaltelling]:
+    """:func:`tel_historien` from a computed result instead of the histories: the same counts,
+    taken from each year's accumulator of the whole set (a case is the fact ``opgepakt``, reached
+    is ``bereikt``, accepted help an eindresultaat in :data:`HULP_GEACCEPTEERD`)."""
+    from .kenmerken import BIT
+
+    zaak, bereikt = BIT["opgepakt"], BIT["bereikt"]
+    i_resultaat = list(CATEGORIEEN).index("eindresultaat")
+    per_jaar: dict[str, Signaaltelling] = {}
+    jaren = [
+        (periode, acc)
+        for (soort, periode, dimensie, _), acc in resultaat.groepen.items()
+        if soort == "jaar" and dimensie == "totaal"
+    ]
+    if not jaren and resultaat.aantal_historien:
+        raise ValueError("the result has no yearly figures for the whole set (jaar, totaal)")
+    for jaar, acc in sorted(jaren):
+        telling = per_jaar[jaar] = Signaaltelling()
+        for (bits, categorieen), n in acc.tellen.items():
+            telling.tel(
+                zaak=bool(bits & zaak),
+                bereikt=bool(bits & bereikt),
+                hulp=categorieen[i_resultaat] in _GEACCEPTEERD,
+                signalen=n,
+                zaken=n,
+            )
     return per_jaar
 
 
