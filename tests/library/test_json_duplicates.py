@@ -45,7 +45,9 @@ def _met_herhaling(document: Any, pad: str, naam: str, tweede: str) -> str:
 @pytest.mark.eis("WD-BER-13")
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(VOORBEELDEN), st.data())
-def test_a_repeated_name_anywhere_is_refused_with_its_pointer(pad_: Any, data: st.DataObject) -> None:
+def test_a_repeated_name_anywhere_is_refused_with_its_pointer(
+    pad_: Any, data: st.DataObject
+) -> None:
     document = json.loads(pad_.read_bytes())
     objecten = [(p, o) for p, o in _objecten(document) if o]
     pad, object_ = data.draw(st.sampled_from(objecten))
@@ -64,14 +66,11 @@ def test_an_escaped_spelling_of_the_same_name_is_the_same_name() -> None:
     tekst = (EXAMPLES / "statusverzoek.json").read_text()
     document = json.loads(tekst)
     # "conversatieId" once more, its first letter written as a \u escape.
-    herhaald = tekst.rstrip().removesuffix("}") + ', "\\u0063onversatieId": "%s"}' % (
-        document["conversatieId"]
-    )
+    conv = document["conversatieId"]
+    herhaald = tekst.rstrip().removesuffix("}") + f', "\\u0063onversatieId": "{conv}"}}'
     with pytest.raises(InvalidPeerMessage) as exc:
         parse_json(herhaald)
-    assert [v.pointer for v in exc.value.violations if v.code == DUBBELE_NAAM] == [
-        "/conversatieId"
-    ]
+    assert [v.pointer for v in exc.value.violations if v.code == DUBBELE_NAAM] == ["/conversatieId"]
 
 
 def test_other_violations_are_listed_beside_the_repeated_name() -> None:

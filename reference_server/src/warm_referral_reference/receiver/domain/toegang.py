@@ -55,7 +55,6 @@ BELEID: dict[Rol, dict[Operatie, Bereik]] = {
         _O.POSTVAK_LEZEN: _B.EIGEN,
         _O.VERWIJZINGEN_ZOEKEN: _B.EIGEN,
         _O.VERWIJZING_LEZEN: _B.EIGEN,
-        _O.TESTKLOK_LEZEN: _B.ALLES,
     },
     Rol.OPERATOR: {
         _O.VERWIJZINGEN_ZOEKEN: _B.GEMEENTEN,
@@ -75,7 +74,7 @@ WEIGERING: dict[Operatie, str] = {
     _O.VERWIJZING_LEZEN: "your role may not read referrals",
     _O.ACTIE_REGISTREREN: "only an operator of the municipality may do this",
     _O.TERMIJNBEWAKING_LEZEN: "the deadline monitor is for operators",
-    _O.TESTKLOK_LEZEN: "your role may not read the test clock",
+    _O.TESTKLOK_LEZEN: "the test clock is for operators",
     _O.TESTKLOK_ZETTEN: "only an operator may move the test clock",
 }
 
@@ -98,10 +97,13 @@ class Toegang:
 
     def selectie(self, gemeentecode: str | None = None) -> dict[str, Any]:
         """The filter of a store query that lists what the caller may see; ``gemeentecode``
-        narrows an operator's list to one of its municipalities (one it does not serve is
-        refused; a creditor's own list is not narrowed)."""
+        narrows the list to one municipality (for an operator, one it serves: another is
+        refused). A filter the caller sends is applied or refused, never ignored."""
         if self.bereik is Bereik.EIGEN:
-            return {"schuldeiser": self.wie.sleutel}
+            eigen: dict[str, Any] = {"schuldeiser": self.wie.sleutel}
+            if gemeentecode is not None:
+                eigen["gemeentecodes"] = [gemeentecode]
+            return eigen
         if self.bereik is Bereik.GEMEENTEN:
             if gemeentecode is None:
                 return {"gemeentecodes": sorted(self.wie.gemeentecodes)}

@@ -3,14 +3,18 @@
 Each route authenticates the caller, reads its input, calls one use case of the domain and
 serialises the answer model it returns. Every response carries ``API-Version`` and the security
 headers; every error is problem details, from one exception handler (:mod:`.problems`); bodies are
-capped before they are read.
+capped before they are read. Outermost, a guard (:class:`_Vangnet`) answers whatever still escapes
+with a problem-details 500, so the server below never sees an exception (and never closes the
+connection on one). A trailing slash is a 404, never a redirect (which would echo the Host header).
 """
 
 from __future__ import annotations
 
+import logging
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,12 +28,14 @@ from ..errors import ReceiverError
 from . import params
 from .auth import Authenticatie
 from .openapi import API_VERSIE, openapi_json
-from .problems import probleem, van_fout
+from .problems import PROBLEM_JSON, probleem, probleem_inhoud, van_fout
 from .tracing import trace_context
 
-__all__ = ["create_app"]
+__all__ = ["SECURITY_HEADERS", "create_app"]
 
-_SECURITY_HEADERS = {
+logger = logging.getLogger("warm_referral_reference.receiver")
+
+SECURITY_HEADERS = {
     "API-Version": API_VERSIE,
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -39,7 +45,11 @@ _SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000",
 }
 #: The same, as ASGI header pairs, encoded once.
-_SECURITY_HEADER_PAIRS = [(k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()]
+_SECURITY_HEADER_PAIRS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+#: Only the OpenAPI document may be read from any origin (NL API Design Rules /core/publish-openapi).
+_CORS = {"Access-Control-Allow-Origin": "*"}
+#: The largest page of a list (``pageSize``) and the default.
+MAX_PAGINA, STANDAARD_PAGINA = 500, 100
 
 #: The HTTP status of each kind of answer to a message.
 _UITKOMST_STATUS = {Uitkomst.BEVESTIGD: 201, Uitkomst.BEANTWOORD: 200, Uitkomst.ONTVANGEN: 202}
@@ -67,6 +77,56 @@ class _Headers:
         await self.app(scope, receive, send_with_headers)
 
 
+class _Vangnet:
+    """ASGI middleware, outermost: an exception that escapes the app (a bug of ours) is logged
+    once, with its traceback, and answered with a problem-details 500 if nothing was sent yet.
+    Starlette's own error middleware answers first and then re-raises for the server; this
+    stops it there, so the connection stays usable and the server logs nothing twice."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        begonnen = False
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal begonnen
+            begonnen = begonnen or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        except Exception:
+            logger.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
+            if begonnen:
+                return  # the answer is on its way (or cut off); the server closes if it must
+            body = probleem_inhoud(
+                500, "interne-fout", "an internal error; nothing was stored", scope.get("path")
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", PROBLEM_JSON.encode()),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+
+
+class _Ontvangerapp(Starlette):
+    """Starlette with the headers and the guard outside its own error middleware, so that its
+    500 answers carry the headers too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return _Headers(_Vangnet(super().build_middleware_stack()))
+
+
 def _json(model: WireModel, status: int = 200) -> Response:
     return Response(
         model.model_dump_json(exclude_none=True).encode(),
@@ -79,15 +139,52 @@ def _trace_id(request: Request) -> str:
     return trace_context(request.headers.get("traceparent"))[0]
 
 
+# --- the exception handlers: each error to its problem details ---------------------------------
+
+
+async def _geweigerd(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ReceiverError)
+    return van_fout(request, exc)
+
+
+async def _geen_route(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    code = {404: "niet-gevonden", 405: "methode"}.get(status, "fout")
+    detail = {
+        404: f"no resource at {request.url.path}",
+        405: f"{request.method} is not allowed on {request.url.path}",
+    }.get(status, str(exc.detail))
+    return probleem(request, status, code, detail, headers=dict(exc.headers or {}))
+
+
+async def _interne_fout(request: Request, exc: Exception) -> Response:
+    return probleem(request, 500, "interne-fout", "an internal error; nothing was stored")
+
+
+async def _weggevallen(request: Request, exc: Exception) -> Response:
+    # Nobody is left to answer: one line in the log, no traceback (it is not our fault).
+    client = request.client.host if request.client else "?"
+    logger.warning(
+        "%s %s: the client (%s) went away before its body was complete; nothing was stored",
+        request.method,
+        request.url.path,
+        client,
+    )
+    return probleem(request, 400, "verbinding-verbroken", "the body was not complete")
+
+
 def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
     deelnemer = Authenticatie(instellingen)
     maximum = instellingen.max_body_bytes
 
     async def openapi(request: Request) -> Response:
-        return Response(openapi_json(), media_type="application/json")
+        params.alleen_bekende_parameters(request)
+        return Response(openapi_json(), media_type="application/json", headers=_CORS)
 
     async def berichten(request: Request) -> Response:
         wie = deelnemer(request)
+        params.alleen_bekende_parameters(request)
         data, media_type = await params.body(request, params.JSON_TYPES + params.XML_TYPES, maximum)
         xml = media_type in params.XML_TYPES
         uitkomst, antwoord = await ontvanger.ontvang_bericht(
@@ -105,22 +202,38 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
 
     async def postvak(request: Request) -> Response:
         wie = deelnemer(request)
+        params.alleen_bekende_parameters(request, "na", "limiet")
         na = params.query_int(request, "na", 0, 0, 2**62)
         limiet = params.query_int(request, "limiet", 100, 1, 500)
         return _json(await ontvanger.postvak(wie, na, limiet))
 
     async def verwijzingen(request: Request) -> Response:
         wie = deelnemer(request)
-        return _json(await ontvanger.verwijzingen(wie, params.gemeentecode(request)))
+        params.alleen_bekende_parameters(request, "gemeentecode", "page", "pageSize")
+        code = params.gemeentecode(request)
+        pagina = params.query_int(request, "page", 1, 1, 2**31)
+        grootte = params.query_int(request, "pageSize", STANDAARD_PAGINA, 1, MAX_PAGINA)
+        alles = await ontvanger.verwijzingen(wie, code)
+        begin = (pagina - 1) * grootte
+        deel = alles.model_copy(
+            update={"verwijzingen": alles.verwijzingen[begin : begin + grootte]}
+        )
+        links = _paginalinks(request.url.path, code, pagina, grootte, len(alles.verwijzingen))
+        antwoord = _json(deel)
+        antwoord.headers["Link"] = links
+        antwoord.headers["X-Total-Count"] = str(len(alles.verwijzingen))
+        return antwoord
 
     async def verwijzing(request: Request) -> Response:
         wie = deelnemer(request)
+        params.alleen_bekende_parameters(request)
         conversatie_id = params.conversatie_id(request)
         # Viewing is processing of personal data too: traced and logged.
         return _json(await ontvanger.verwijzing(wie, conversatie_id, trace_id=_trace_id(request)))
 
     async def acties(request: Request) -> Response:
         wie = deelnemer(request)
+        params.alleen_bekende_parameters(request)
         conversatie_id = params.conversatie_id(request)
         data, _ = await params.body(request, params.JSON_TYPES, maximum)
         resultaat = await ontvanger.actie(wie, conversatie_id, data, trace_id=_trace_id(request))
@@ -128,6 +241,7 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
 
     async def termijnbewaking(request: Request) -> Response:
         wie = deelnemer(request)
+        params.alleen_bekende_parameters(request, "gemeentecode")
         return _json(await ontvanger.termijnbewaking(wie, params.gemeentecode(request)))
 
     async def testklok(request: Request) -> Response:
@@ -136,27 +250,11 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
                 request, 404, "niet-gevonden", "the test clock exists in development mode only"
             )
         wie = deelnemer(request)
+        params.alleen_bekende_parameters(request)
         if request.method == "PUT":
             data, _ = await params.body(request, params.JSON_TYPES, maximum)
             return _json(await ontvanger.zet_klok(wie, data))
         return _json(await ontvanger.klok(wie))
-
-    async def geweigerd(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ReceiverError)
-        return van_fout(request, exc)
-
-    async def geen_route(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        status = exc.status_code
-        code = {404: "niet-gevonden", 405: "methode"}.get(status, "fout")
-        detail = {
-            404: f"no resource at {request.url.path}",
-            405: f"{request.method} is not allowed on {request.url.path}",
-        }.get(status, str(exc.detail))
-        return probleem(request, status, code, detail, headers=dict(exc.headers or {}))
-
-    async def interne_fout(request: Request, exc: Exception) -> Response:
-        return probleem(request, 500, "interne-fout", "an internal error; nothing was stored")
 
     routes = [
         Route("/v1/openapi.json", openapi, methods=["GET"]),
@@ -168,14 +266,33 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         Route("/v1/termijnbewaking", termijnbewaking, methods=["GET"]),
         Route("/v1/testklok", testklok, methods=["GET", "PUT"]),
     ]
-    app = Starlette(
+    app = _Ontvangerapp(
         routes=routes,
         exception_handlers={
-            ReceiverError: geweigerd,
-            HTTPException: geen_route,
-            Exception: interne_fout,
+            ReceiverError: _geweigerd,
+            HTTPException: _geen_route,
+            ClientDisconnect: _weggevallen,
+            Exception: _interne_fout,
         },
     )
-    app.add_middleware(_Headers)
+    # /v1/berichten/ is not /v1/berichten: 404 (NL API Design Rules /core/no-trailing-slash).
+    app.router.redirect_slashes = False
     app.state.ontvanger = ontvanger
     return app
+
+
+def _paginalinks(pad: str, gemeentecode: str | None, pagina: int, grootte: int, totaal: int) -> str:
+    """The RFC 8288 Link header of a page: self, first, last, and prev/next where they exist.
+    Relative references: the server never echoes the Host header a caller sent."""
+    laatste = max(1, -(-totaal // grootte))
+    filter_ = f"gemeentecode={gemeentecode}&" if gemeentecode else ""
+
+    def link(p: int, rel: str) -> str:
+        return f'<{pad}?{filter_}page={p}&pageSize={grootte}>; rel="{rel}"'
+
+    links = [link(pagina, "self"), link(1, "first"), link(laatste, "last")]
+    if 1 < pagina <= laatste + 1:
+        links.append(link(pagina - 1, "prev"))
+    if pagina < laatste:
+        links.append(link(pagina + 1, "next"))
+    return ", ".join(links)

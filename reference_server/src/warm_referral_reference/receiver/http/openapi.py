@@ -27,17 +27,50 @@ def _json(schema_ref: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}
 
 
+#: What any request can get, whatever the operation: invalid input or a malformed request (400),
+#: a method the path does not have (405), a request whose head or body is too slow (408), a
+#: request line or head over the limits (414, 431), and our own failure (500).
+_ALTIJD = (400, 405, 408, 414, 431, 500)
+#: What a request with a body can get besides: too large (413), the wrong media type (415).
+_MET_INHOUD = (413, 415)
+#: Every error status the receiver answers, and what it means here.
+_BETEKENIS = {
+    400: "Invalid input, an unknown or repeated query parameter, or a malformed HTTP request",
+    401: "No or an unknown credential",
+    403: "The caller may not do this",
+    404: "No such resource for this caller (a trailing slash included: no redirect)",
+    405: "The path has no such method (the Allow header lists those it has)",
+    408: "The request's head or body came too slowly (the connection is closed)",
+    409: "The request contradicts what is stored",
+    413: "The body is larger than the receiver accepts",
+    414: "The request line is longer than the receiver accepts",
+    415: "The Content-Type is not one this operation reads",
+    422: "A valid request the protocol refuses",
+    431: "The request head is larger, or has more header fields, than the receiver accepts",
+    500: "An internal error; nothing was stored",
+}
+_PROBLEEMSTATUSSEN = tuple(_BETEKENIS)
+
+
 def _problem(*statuses: int) -> dict[str, Any]:
-    return {str(s): {"$ref": f"#/components/responses/Probleem{s}"} for s in statuses}
+    alle = sorted({*statuses, *_ALTIJD})
+    return {str(s): {"$ref": f"#/components/responses/Probleem{s}"} for s in alle}
 
 
 _HEADERS = {
     "API-Version": {"$ref": "#/components/headers/API-Version"},
 }
+_LIJST_HEADERS = {
+    **_HEADERS,
+    "Link": {"$ref": "#/components/headers/Link"},
+    "X-Total-Count": {"$ref": "#/components/headers/X-Total-Count"},
+}
 
 
-def _ok(description: str, content: dict[str, Any] | None) -> dict[str, Any]:
-    response: dict[str, Any] = {"description": description, "headers": _HEADERS}
+def _ok(
+    description: str, content: dict[str, Any] | None, headers: dict[str, Any] = _HEADERS
+) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "headers": headers}
     if content is not None:
         response["content"] = content
     return response
@@ -55,8 +88,26 @@ def _paths() -> dict[str, Any]:
         "name": "gemeentecode",
         "in": "query",
         "required": False,
+        "description": "Only the referrals to this municipality (4-digit CBS code). An operator "
+        "may name only a municipality it serves (else 403).",
         "schema": {"type": "string", "pattern": "^[0-9]{4}$"},
     }
+    pagina = [
+        {
+            "name": "page",
+            "in": "query",
+            "required": False,
+            "description": "The page, from 1. A page after the last is empty.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31, "default": 1},
+        },
+        {
+            "name": "pageSize",
+            "in": "query",
+            "required": False,
+            "description": "Referrals per page.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100},
+        },
+    ]
     bericht_xml = {
         "application/xml": {
             "schema": {
@@ -70,12 +121,24 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "openapi",
                 "summary": "This document",
+                "description": "The OpenAPI document of this API, without authentication and "
+                "readable from any origin (Access-Control-Allow-Origin: *), as the NL API Design "
+                "Rules ask (/core/publish-openapi).",
                 "security": [],
                 "tags": ["Algemeen"],
                 "responses": {
                     "200": _ok(
-                        "The OpenAPI document", {"application/json": {"schema": {"type": "object"}}}
-                    )
+                        "The OpenAPI document",
+                        {"application/json": {"schema": {"type": "object"}}},
+                        {
+                            **_HEADERS,
+                            "Access-Control-Allow-Origin": {
+                                "description": "Any origin may read the document.",
+                                "schema": {"type": "string", "const": "*"},
+                            },
+                        },
+                    ),
+                    **_problem(),
                 },
             }
         },
@@ -108,7 +171,7 @@ def _paths() -> dict[str, Any]:
                         {**_json("Ontvangstbevestiging"), **bericht_xml},
                     ),
                     "202": _ok("Another message accepted", _json("Ontvangst")),
-                    **_problem(400, 401, 403, 409, 413, 415, 422),
+                    **_problem(401, 403, 409, *_MET_INHOUD, 422),
                 },
             }
         },
@@ -133,7 +196,7 @@ def _paths() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _ok("Messages after volgnummer na", _json("Postvak")),
-                    **_problem(400, 401, 403),
+                    **_problem(401, 403),
                 },
             }
         },
@@ -143,11 +206,16 @@ def _paths() -> dict[str, Any]:
                 "tags": ["Schuldeiser", "Gemeente"],
                 "summary": "The referrals the caller may see",
                 "description": "An operator sees the referrals of the municipalities it serves; a "
-                "creditor its own referrals.",
-                "parameters": [gemeentecode],
+                "creditor its own referrals; least recently changed first. Paginated: page and "
+                "pageSize, with the Link header (RFC 8288: self, first, last, prev, next) and "
+                "X-Total-Count. A query parameter this operation does not know is refused (400), "
+                "never ignored.",
+                "parameters": [gemeentecode, *pagina],
                 "responses": {
-                    "200": _ok("The referrals", _json("Verwijzingenlijst")),
-                    **_problem(400, 401, 403),
+                    "200": _ok(
+                        "One page of the referrals", _json("Verwijzingenlijst"), _LIJST_HEADERS
+                    ),
+                    **_problem(401, 403),
                 },
             }
         },
@@ -156,6 +224,10 @@ def _paths() -> dict[str, Any]:
                 "operationId": "verwijzingOpvragen",
                 "tags": ["Schuldeiser", "Gemeente"],
                 "summary": "One referral: creditor-safe for a creditor, the full record for an operator",
+                "description": "A creditor sees what it may know of its own referral (never the "
+                "contact attempts or the content of help); an operator of the municipality the "
+                "full record, and that viewing is logged as a processing of personal data. A "
+                "referral the caller may not see is, to the caller, one that does not exist (404).",
                 "parameters": [conv],
                 "responses": {
                     "200": _ok(
@@ -171,7 +243,7 @@ def _paths() -> dict[str, Any]:
                             }
                         },
                     ),
-                    **_problem(400, 401, 403, 404),
+                    **_problem(401, 403, 404),
                 },
             }
         },
@@ -180,11 +252,15 @@ def _paths() -> dict[str, Any]:
                 "operationId": "actieRegistreren",
                 "tags": ["Gemeente"],
                 "summary": "Record what the municipality did; produces the creditor's messages",
+                "description": "One action of the municipality's operator on a referral (by "
+                "soort). The lifecycle decides whether it is allowed now (409 if not); the "
+                "messages it makes the creditor receive are in the answer and in the creditor's "
+                "postvak. Dated actions may not lie after today (422).",
                 "parameters": [conv],
                 "requestBody": {"required": True, "content": _json("Actie")},
                 "responses": {
                     "201": _ok("The action was recorded", _json("Actieresultaat")),
-                    **_problem(400, 401, 403, 404, 409, 413, 415, 422),
+                    **_problem(401, 403, 404, 409, *_MET_INHOUD, 422),
                 },
             }
         },
@@ -193,10 +269,13 @@ def _paths() -> dict[str, Any]:
                 "operationId": "termijnbewaking",
                 "tags": ["Gemeente"],
                 "summary": "Overdue contact deadlines and ended incassostops, per municipality",
+                "description": "For the operator: the referrals still waiting for contact after "
+                "their contact deadline, and those whose incassostop has ended, of the "
+                "municipalities it serves (or of the one named).",
                 "parameters": [gemeentecode],
                 "responses": {
                     "200": _ok("What is overdue now", _json("Termijnbewaking")),
-                    **_problem(400, 401, 403),
+                    **_problem(401, 403),
                 },
             }
         },
@@ -205,6 +284,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "testklokLezen",
                 "tags": ["Test"],
                 "summary": "The test clock (development mode only)",
+                "description": "For operators only. Absent (404) in production mode.",
                 "responses": {
                     "200": _ok("The clock", _json("Testklok")),
                     **_problem(401, 403, 404),
@@ -214,10 +294,12 @@ def _paths() -> dict[str, Any]:
                 "operationId": "testklokZetten",
                 "tags": ["Test"],
                 "summary": "Move the test clock and fire due deadlines (development mode only)",
+                "description": "For operators only; the clock moves forward, never back (409). "
+                "Absent (404) in production mode.",
                 "requestBody": {"required": True, "content": _json("Testklok")},
                 "responses": {
                     "200": _ok("The clock", _json("Testklok")),
-                    **_problem(400, 401, 403, 404, 409, 413, 415),
+                    **_problem(401, 403, 404, 409, *_MET_INHOUD),
                 },
             },
         },
@@ -265,11 +347,11 @@ def _components(berichtschemas: dict[str, Any]) -> dict[str, Any]:
     }
     responses = {
         f"Probleem{s}": {
-            "description": f"Problem details ({s})",
+            "description": f"{_BETEKENIS[s]} (problem details)",
             "headers": _HEADERS,
             "content": {"application/problem+json": {"schema": {"$ref": _SCHEMAS + "Problem"}}},
         }
-        for s in (400, 401, 403, 404, 405, 409, 413, 415, 422)
+        for s in _PROBLEEMSTATUSSEN
     }
     return {
         "schemas": schemas,
@@ -278,7 +360,16 @@ def _components(berichtschemas: dict[str, Any]) -> dict[str, Any]:
             "API-Version": {
                 "description": "The API version (NL API Design Rules)",
                 "schema": {"type": "string", "example": API_VERSIE},
-            }
+            },
+            "Link": {
+                "description": "RFC 8288 links to the pages of the list (relative references): "
+                "self, first, last, and prev and next where they exist.",
+                "schema": {"type": "string"},
+            },
+            "X-Total-Count": {
+                "description": "The number of items on all pages together.",
+                "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            },
         },
         "securitySchemes": {
             "bearer": {
@@ -363,9 +454,22 @@ def openapi_document() -> dict[str, Any]:
             f"{SPEC_VERSIE}. Follows the NL API Design Rules: Dutch resource names, problem "
             "details for every error, API-Version on every response, no personal data in URLs, "
             "date-times in UTC.",
+            "contact": {
+                "name": "NVVK, beheer van de standaard warme doorverwijzing",
+                "url": "https://github.com/nvvk/warm-referral/issues",
+            },
             "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         },
         "servers": [{"url": "/v1"}],
+        "tags": [
+            {"name": "Algemeen", "description": "About the API itself."},
+            {"name": "Schuldeiser", "description": "What a creditor (the verwijzer) calls."},
+            {"name": "Gemeente", "description": "What the municipality's operator calls."},
+            {
+                "name": "Test",
+                "description": "The test interface (development mode only, operators only).",
+            },
+        ],
         "security": [{"bearer": []}, {"mtls": []}],
         "paths": _paths(),
         "components": _components(components),

@@ -1,5 +1,7 @@
 """Reading a request's input: its body (media type, size cap) and its path and query parameters,
-each refused with a specific error and the violation that says where."""
+each refused with a specific error and the violation that says where. A query parameter the
+operation does not know, or one given twice, is refused (400) rather than ignored: a filter the
+caller believes applied must be."""
 
 from __future__ import annotations
 
@@ -11,7 +13,15 @@ from warm_referral.errors import Violation
 
 from ..errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 
-__all__ = ["JSON_TYPES", "XML_TYPES", "body", "conversatie_id", "gemeentecode", "query_int"]
+__all__ = [
+    "JSON_TYPES",
+    "XML_TYPES",
+    "alleen_bekende_parameters",
+    "body",
+    "conversatie_id",
+    "gemeentecode",
+    "query_int",
+]
 
 JSON_TYPES = ("application/json",)
 XML_TYPES = ("application/xml", "text/xml")
@@ -50,15 +60,53 @@ def conversatie_id(request: Request) -> UUID:
         ) from None
 
 
+def alleen_bekende_parameters(request: Request, *bekend: str) -> None:
+    """Refuse every query parameter the operation does not know, and every one given twice,
+    all of them listed."""
+    namen = [naam for naam, _ in request.query_params.multi_items()]
+    fouten = [
+        Violation(
+            _pointer(naam),
+            "onbekende_parameter",
+            f"not a parameter of this operation{_lijst(bekend)}",
+        )
+        for naam in dict.fromkeys(namen)
+        if naam not in bekend
+    ]
+    fouten += [
+        Violation(_pointer(naam), "herhaalde_parameter", "given more than once")
+        for naam in dict.fromkeys(namen)
+        if naam in bekend and namen.count(naam) > 1
+    ]
+    if fouten:
+        raise InvalidRequest(
+            f"{len(fouten)} query parameter(s) refused; nothing was filtered or done", fouten
+        )
+
+
+def _lijst(bekend: tuple[str, ...]) -> str:
+    return f" (it knows {', '.join(bekend)})" if bekend else " (it has none)"
+
+
+def _pointer(naam: str) -> str:
+    naam = naam if len(naam) <= 100 else naam[:100] + "..."
+    return "/" + naam.replace("~", "~0").replace("/", "~1")
+
+
 def query_int(request: Request, naam: str, standaard: int, laag: int, hoog: int) -> int:
     waarde = request.query_params.get(naam)
     if waarde is None:
         return standaard
-    # isascii: '²'.isdigit() is true, and int() refuses it.
-    if not (waarde.isascii() and waarde.isdigit()) or not laag <= int(waarde) <= hoog:
+    # isascii: '²'.isdigit() is true, and int() refuses it. The length first: int() refuses
+    # more than 4300 digits (a ValueError), and a number longer than the bound is out of range.
+    if (
+        not (waarde.isascii() and waarde.isdigit())
+        or len(waarde) > len(str(hoog))
+        or not laag <= int(waarde) <= hoog
+    ):
         raise InvalidRequest(
             f"{naam} must be a whole number {laag}..{hoog}",
-            [Violation(f"/{naam}", "ongeldig", f"{waarde!r} is not in {laag}..{hoog}")],
+            [Violation(f"/{naam}", "ongeldig", f"{_kort(waarde)} is not in {laag}..{hoog}")],
         )
     return int(waarde)
 
@@ -68,6 +116,13 @@ def gemeentecode(request: Request) -> str | None:
     if code is not None and not (len(code) == 4 and code.isascii() and code.isdigit()):
         raise InvalidRequest(
             "gemeentecode is 4 digits",
-            [Violation("/gemeentecode", "patroon", f"{code!r} is not 4 digits")],
+            [Violation("/gemeentecode", "patroon", f"{_kort(code)} is not 4 digits")],
         )
     return code
+
+
+def _kort(waarde: str) -> str:
+    """The value as the caller sent it, cut short: an error must not echo megabytes."""
+    return (
+        repr(waarde) if len(waarde) <= 40 else repr(waarde[:40]) + f"... ({len(waarde)} characters)"
+    )

@@ -29,7 +29,15 @@ from ..errors import (
     UnsupportedMediaType,
 )
 
-__all__ = ["PROBLEM_JSON", "STATUS", "TYPE_BASE", "Problem", "probleem", "status_van"]
+__all__ = [
+    "PROBLEM_JSON",
+    "STATUS",
+    "TYPE_BASE",
+    "Problem",
+    "probleem",
+    "probleem_inhoud",
+    "status_van",
+]
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://standaarden.nvvk.nl/warme-doorverwijzing/v1/problemen/"
@@ -53,12 +61,17 @@ _TITELS = {
     404: "Niet gevonden",
     405: "Methode niet toegestaan",
     406: "Formaat niet beschikbaar",
+    408: "Verzoek te traag",
     409: "Conflict",
     413: "Bericht te groot",
+    414: "URI te lang",
     415: "Mediatype niet ondersteund",
     422: "Niet verwerkbaar",
+    431: "Headers te groot",
     500: "Interne fout",
+    501: "Niet geïmplementeerd",
     503: "Niet beschikbaar",
+    505: "HTTP-versie niet ondersteund",
 }
 
 
@@ -91,24 +104,36 @@ def probleem(
     fouten: Sequence[Violation] = (),
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The problem-details response. Built without validation (``model_construct``): an error
-    answer must never fail on the text of what went wrong."""
+    """The problem-details response."""
+    return Response(
+        probleem_inhoud(status, code, detail, request.url.path, fouten),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def probleem_inhoud(
+    status: int,
+    code: str,
+    detail: str,
+    instance: str | None = None,
+    fouten: Sequence[Violation] = (),
+) -> bytes:
+    """The problem-details body, also for answers given below the app (the HTTP protocol layer's
+    own refusals, the outermost guard's 500). Built without validation (``model_construct``): an
+    error answer must never fail on the text of what went wrong."""
     body = Problem.model_construct(
         type=TYPE_BASE + code,
         title=_TITELS.get(status, "Fout"),
         status=status,
         detail=detail,
-        instance=request.url.path,
+        instance=instance,
         fouten=[
             Fout.model_construct(pointer=v.pointer, code=v.code, melding=v.melding) for v in fouten
         ],
     )
-    return Response(
-        body.model_dump_json().encode(),
-        status_code=status,
-        media_type=PROBLEM_JSON,
-        headers=headers,
-    )
+    return body.model_dump_json(exclude_none=True).encode()
 
 
 def van_fout(request: Request, fout: ReceiverError) -> Response:
