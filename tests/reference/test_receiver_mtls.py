@@ -34,6 +34,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from paths import EXAMPLES
 from warm_referral_reference.receiver.config import Instellingen, Modus
 from warm_referral_reference.receiver.server import build_receiver
+from warm_referral_reference.receiver.protocol import BegrensdProtocol
 from warm_referral_reference.receiver.tls import TlsH11Protocol, TlsHttpToolsProtocol
 
 from warm_referral.cli import main
@@ -201,12 +202,16 @@ class Server:
 
 
 @pytest.fixture(
-    scope="module", params=[TlsHttpToolsProtocol, TlsH11Protocol], ids=["httptools", "h11"]
+    scope="module",
+    params=[BegrensdProtocol, TlsHttpToolsProtocol, TlsH11Protocol],
+    ids=["served", "httptools", "h11"],
 )
 def server(
     pki: Pki, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Server]:
-    """The receiver under each HTTP protocol it may run with (the TLS extension is added to both)."""
+    """The receiver under each HTTP protocol it may run with (the TLS extension is added to each):
+    the one ``serve receiver`` uses (httptools with the limits, :mod:`.protocol`) and the two
+    it is built on."""
     folder = tmp_path_factory.mktemp("receiver")
     config = folder / "config.json"
     config.write_text(json.dumps(CONFIG), encoding="utf-8")

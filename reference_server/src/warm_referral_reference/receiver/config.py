@@ -23,12 +23,61 @@ from warm_referral.identifiers import oin as _oin
 from ..deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
 from .errors import ConfigError
 
-__all__ = ["Instellingen", "Modus"]
+__all__ = ["HttpLimieten", "Instellingen", "Modus"]
 
 
 class Modus(str, Enum):
     ONTWIKKELING = "ontwikkeling"
     PRODUCTIE = "productie"
+
+
+@dataclass(frozen=True)
+class HttpLimieten:
+    """What one HTTP connection may cost the receiver before it is refused or closed (the
+    protocol layer, :mod:`.protocol`, enforces them before the app sees the request). Safe for a
+    receiver on a network; the configuration file's ``http`` object may change each (camelCase
+    names, e.g. ``{"http": {"kopTimeout": 5}}``); ``docs/referentie-ontvanger.md`` lists them."""
+
+    max_verzoekregel: int = 8 * 1024
+    """Bytes in the request line (method, target, version): longer is 414."""
+    max_kop: int = 16 * 1024
+    """Bytes in the whole head (request line and header fields): more is 431."""
+    max_headers: int = 100
+    """Header fields in one request: more is 431."""
+    kop_timeout: float = 10.0
+    """Seconds from a request's first byte until its head is complete: slower is 408."""
+    inhoud_timeout: float = 30.0
+    """Seconds from the end of the head until the body is complete: slower is 408."""
+    stil_timeout: float = 5.0
+    """Seconds a connection may stay open without a request (after connecting, and between
+    requests on a kept-alive connection): then it is closed without an answer."""
+
+    def __post_init__(self) -> None:
+        for naam, waarde in vars(self).items():
+            if not isinstance(waarde, (int, float)) or isinstance(waarde, bool) or waarde <= 0:
+                raise ConfigError(f"http.{naam}: {waarde!r} is not a positive number")
+        if self.max_verzoekregel > self.max_kop:
+            raise ConfigError("http: maxVerzoekregel cannot be larger than maxKop")
+
+    @classmethod
+    def uit_config(cls, bron: str, data: Any) -> HttpLimieten:
+        if not isinstance(data, dict):
+            raise ConfigError(f"{bron}: 'http' must be an object")
+        namen = {_camel(n): n for n in cls.__dataclass_fields__}
+        onbekend = sorted(set(data) - set(namen))
+        if onbekend:
+            raise ConfigError(
+                f"{bron}: http: unknown setting(s) {onbekend}; known: {sorted(namen)}"
+            )
+        try:
+            return cls(**{namen[k]: v for k, v in data.items()})
+        except ConfigError as exc:
+            raise ConfigError(f"{bron}: {exc}") from None
+
+
+def _camel(naam: str) -> str:
+    eerste, *rest = naam.split("_")
+    return eerste + "".join(d.capitalize() for d in rest)
 
 
 @dataclass(frozen=True)
@@ -41,6 +90,8 @@ class Instellingen:
     audit_sleutel: bytes = b"development-only-audit-key"
     """Key of the keyed hash that pseudonymises data subjects in the processing log."""
     max_body_bytes: int = 256 * 1024
+    http: HttpLimieten = field(default_factory=HttpLimieten)
+    """Limits and timeouts of each HTTP connection."""
     testklok: bool = True
     """Whether PUT /v1/testklok may move the clock; always off in production mode."""
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -85,6 +136,7 @@ class Instellingen:
             else frozenset(_code(bron, "gemeentecodes", c) for c in codes),
             afsprakenprofiel=data.get("afsprakenprofiel", "nvvk-pilot"),
             audit_sleutel=(sleutel or "development-only-audit-key").encode(),
+            http=HttpLimieten.uit_config(bron, data.get("http", {})),
         )
 
 

@@ -1,5 +1,6 @@
 """Starting the receiver: its store, the app, the deadline monitor beside it, under uvicorn (one
-process, or several worker processes on one port: :mod:`.workers`)."""
+process, or several worker processes on one port: :mod:`.workers`), with the HTTP protocol layer
+that enforces the connection limits (:mod:`.protocol`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .domain.bewaking import bewaak_voortdurend
 from .http.app import create_app
 from .storage import open_opslag
 
-__all__ = ["build_receiver", "receiver_for_worker", "serve_receiver"]
+__all__ = ["build_receiver", "receiver_for_worker", "serve_receiver", "uvicorn_options"]
 
 #: How ``serve_receiver`` tells its worker processes what to build (JSON; see receiver_for_worker).
 WORKER_ENV = "WARM_REFERRAL_RECEIVER_WORKER"
@@ -69,7 +70,6 @@ def serve_receiver(
     from, None for the built-in development settings) and ``instellingen.modus``."""
     import uvicorn
 
-    from .tls import http_protocol
     from .workers import REUSE_PORT, run_workers
 
     app: Starlette | str
@@ -98,14 +98,34 @@ def serve_receiver(
             f"warm-referral receiver: development mode, database {db}, tokens: {tokens}",
             file=sys.stderr,
         )
-    options: dict[str, Any] = {"http": http_protocol(), "log_level": "warning", **tls}
+    options = uvicorn_options(instellingen) | tls
     if workers > 1 and REUSE_PORT:
         code = run_workers(workers, host, port, {"app": app, "factory": True, **options})
         if code:
             raise SystemExit(code)
         return
+    _stel_protocol_in(instellingen)
     _freeze_startup_objects()
     uvicorn.run(app, host=host, port=port, workers=workers, factory=workers > 1, **options)
+
+
+def uvicorn_options(instellingen: Instellingen) -> dict[str, Any]:
+    """How uvicorn runs the receiver: the protocol class with the limits (by import string, so
+    that worker processes import it themselves), no WebSocket, no Server header (the ADR: hide
+    the implementation), and uvicorn's keep-alive timeout equal to the receiver's idle timeout."""
+    return {
+        "http": "warm_referral_reference.receiver.protocol:BegrensdProtocol",
+        "ws": "none",
+        "server_header": False,
+        "timeout_keep_alive": instellingen.http.stil_timeout,
+        "log_level": "warning",
+    }
+
+
+def _stel_protocol_in(instellingen: Instellingen) -> None:
+    from .protocol import BegrensdProtocol
+
+    BegrensdProtocol.stel_in(instellingen.http)
 
 
 def receiver_for_worker() -> Starlette:
@@ -115,6 +135,7 @@ def receiver_for_worker() -> Starlette:
     config = opdracht["config"]
     instellingen = Instellingen.laad(Path(config), modus) if config else Instellingen(modus=modus)
     app = build_receiver(instellingen, Path(opdracht["db"]), opdracht["bewakingInterval"])
+    _stel_protocol_in(instellingen)
     _freeze_startup_objects()
     return app
 
