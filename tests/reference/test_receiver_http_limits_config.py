@@ -47,6 +47,6 @@ def test_the_configuration_file_sets_them_by_camel_case_name(tmp_path: Path) -> 
 def test_settings_that_make_no_sense_are_refused(
     tmp_path: Path, http: object, melding: str
 ) -> None:
-    with pytest.raises(ConfigError, match="config.json") as exc:
+    with pytest.raises(ConfigError, match=r"config\.json") as exc:
         _laad(tmp_path, http)
     assert melding in str(exc.value)

@@ -33,8 +33,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from paths import EXAMPLES
 from warm_referral_reference.receiver.config import Instellingen, Modus
-from warm_referral_reference.receiver.server import build_receiver
 from warm_referral_reference.receiver.protocol import BegrensdProtocol
+from warm_referral_reference.receiver.server import build_receiver
 from warm_referral_reference.receiver.tls import TlsH11Protocol, TlsHttpToolsProtocol
 
 from warm_referral.cli import main
