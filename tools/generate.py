@@ -117,8 +117,40 @@ def openapi() -> dict[str, str]:
         "receiver/http/openapi.py,\n# the receiver's request and response models and the "
         "library's message models. Do not edit; regenerate.\n"
     )
-    text = yaml.safe_dump(openapi_document(), sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.dump(
+        openapi_document(),
+        Dumper=_yaml_dumper(),
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+    )
     return {"spec/v1/openapi.yaml": header + text}
+
+
+def _yaml_dumper() -> type:
+    """PyYAML's safe dumper, quoting also every string that a YAML 1.2 reader would take for
+    something else. PyYAML quotes what YAML 1.1 would misread (``"200"``, ``"yes"``), but writes
+    ``0612345678`` or ``1e3`` bare: strings to YAML 1.1, numbers to YAML 1.2 (the core schema).
+    Quoting both ways keeps spec/v1/openapi.yaml the same document in either (a test loads it
+    with PyYAML and with ruamel.yaml)."""
+    import re
+
+    import yaml
+
+    class Yaml12Veilig(yaml.SafeDumper):
+        pass
+
+    # The YAML 1.2 core schema's tags and patterns (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+    core = {
+        "tag:yaml.org,2002:null": r"^(?:~|null|Null|NULL|)$",
+        "tag:yaml.org,2002:bool": r"^(?:true|True|TRUE|false|False|FALSE)$",
+        "tag:yaml.org,2002:int": r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$",
+        "tag:yaml.org,2002:float": r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    }
+    for tag, patroon in core.items():
+        Yaml12Veilig.add_implicit_resolver(tag, re.compile(patroon), list("-+0123456789.~nNtTfF"))
+    return Yaml12Veilig
 
 
 def berichtreferentie() -> dict[str, str]:

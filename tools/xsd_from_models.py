@@ -26,6 +26,8 @@ from typing import Any
 
 from lxml import etree
 
+from warm_referral.models.wire_types import DATUM_PATTERN, TIJDSTIP_PATTERN
+
 XS = "http://www.w3.org/2001/XMLSchema"
 PREFIX = "wd"
 
@@ -78,16 +80,6 @@ _ENUM_KEYS = frozenset({"type", "enum", "description", "title"})
 #: XSD's ``\s`` has only the four ASCII ones. U+000B and U+000C cannot occur in XML.
 _EXTRA_WHITE_SPACE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _INVISIBLE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-
-_DATE_PATTERN = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_TIME_PATTERN = _DATE_PATTERN + r"T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+\-][0-9]{2}:[0-9]{2})"
-_UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-#: JSON Schema formats with a named XSD type, and the lexical pattern of that type.
-_FORMAT_TYPES = {
-    "date": ("Datum", _DATE_PATTERN),
-    "date-time": ("Tijdstip", _TIME_PATTERN),
-    "uuid": ("Uuid", _UUID_PATTERN),
-}
 
 
 def _xml_chars(first: int, last: int) -> str:
@@ -534,3 +526,15 @@ def build_bindings(xsd_text: str, xsd_name: str, header: str) -> dict[str, str]:
             text = path.read_text(encoding="utf-8")
             files[path.name] = f"# {header}\n{text}"
     return files
+
+
+# The same lexical forms as the JSON Schemas' patterns (one place: the library's wire types).
+_DATE_PATTERN = xsd_pattern(DATUM_PATTERN)
+_TIME_PATTERN = xsd_pattern(TIJDSTIP_PATTERN)
+_UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+#: JSON Schema formats with a named XSD type, and the lexical pattern of that type.
+_FORMAT_TYPES = {
+    "date": ("Datum", _DATE_PATTERN),
+    "date-time": ("Tijdstip", _TIME_PATTERN),
+    "uuid": ("Uuid", _UUID_PATTERN),
+}

@@ -28,6 +28,8 @@ from referentie import vrije_poort, wacht_op
 from warm_referral.identifiers import bsn as _bsn
 
 Kop = dict[str, str]
+#: The HTTP protocol the reference receiver is served with (limits, problem-details refusals).
+PROTOCOL = "warm_referral_reference.receiver.protocol:BegrensdProtocol"
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Verzoek:
     """The path below the base URL, e.g. /berichten."""
     headers: Kop
     body: bytes
+    query: str = ""
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Antwoord:
     status: int
     headers: Kop
     body: bytes
+    query: str = ""
 
 
 @dataclass
@@ -69,6 +73,9 @@ class Mutant:
     verzoek: VerzoekMutatie | None = None
     antwoord: AntwoordMutatie | None = None
     asynchroon_antwoord: Callable[[Staat, Verzoek, Antwoord], Any] | None = None
+    kaal: bool = False
+    """Serve the proxy with uvicorn's own HTTP protocol, not the receiver's (no limits, plain
+    text refusals of malformed requests); the others use the receiver's, as it is served."""
 
 
 def _json(body: bytes) -> Any:
@@ -223,6 +230,33 @@ def _verkeerde_code(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwo
     return antwoord
 
 
+async def _onbekende_parameter_genegeerd(
+    staat: Staat, verzoek: Verzoek, antwoord: Antwoord
+) -> Antwoord:
+    """Refused for its query parameters? Then ask again without them (and so ignore them)."""
+    codes = {
+        f.get("code") for f in (_json(antwoord.body) or {}).get("fouten", []) if isinstance(f, dict)
+    }
+    if antwoord.status != 400 or not codes & {"onbekende_parameter", "herhaalde_parameter"}:
+        return antwoord
+    assert staat.client is not None
+    doorsturen = {k: v for k, v in verzoek.headers.items() if k not in ("host", "content-length")}
+    echt = await staat.client.request(
+        verzoek.methode, f"{staat.achter}{verzoek.pad}", headers=doorsturen
+    )
+    return Antwoord(
+        echt.status_code,
+        {k.lower(): v for k, v in echt.headers.items() if k.lower() not in ("content-length",)},
+        echt.content,
+    )
+
+
+def _geen_paginalinks(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+    if verzoek.pad == "/verwijzingen":
+        antwoord.headers.pop("link", None)
+    return antwoord
+
+
 def _xml_antwoord_als_json(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
     if (
         verzoek.pad == "/berichten"
@@ -365,6 +399,30 @@ MUTANTEN: tuple[Mutant, ...] = (
     ),
     Mutant("geen-openapi-json", "WD-API-05", "openapi.json ontbreekt", verzoek=_geen_openapi),
     Mutant(
+        "onbekende-parameter-genegeerd",
+        "WD-API-11",
+        "een onbekende queryparameter wordt genegeerd",
+        asynchroon_antwoord=_onbekende_parameter_genegeerd,
+    ),
+    Mutant(
+        "geen-paginalinks",
+        "WD-API-12",
+        "de lijst van verwijzingen heeft geen header Link",
+        antwoord=_geen_paginalinks,
+    ),
+    Mutant(
+        "openapi-zonder-cors",
+        "WD-API-13",
+        "openapi.json zonder Access-Control-Allow-Origin",
+        antwoord=_zonder_header("access-control-allow-origin"),
+    ),
+    Mutant(
+        "kale-http-server",
+        "WD-ROB-05",
+        "geserveerd zonder grenzen: een misvormd verzoek krijgt een 400 als platte tekst",
+        kaal=True,
+    ),
+    Mutant(
         "xml-antwoord-als-json",
         "WD-BER-12",
         "een XML-Verwijzing krijgt haar bevestiging in JSON",
@@ -401,7 +459,8 @@ def _app(mutant: Mutant, achter: str) -> Any:
                 break
         pad = scope["path"][len(basis) :] if scope["path"].startswith(basis) else scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        verzoek = Verzoek(scope["method"], pad, headers, body)
+        query = scope["query_string"].decode("latin-1")
+        verzoek = Verzoek(scope["method"], pad, headers, body, query)
         uitkomst: Verzoek | Antwoord = mutant.verzoek(staat, verzoek) if mutant.verzoek else verzoek
         if isinstance(uitkomst, Verzoek):
             assert staat.client is not None
@@ -410,10 +469,9 @@ def _app(mutant: Mutant, achter: str) -> Any:
                 for k, v in uitkomst.headers.items()
                 if k not in ("host", "content-length", "transfer-encoding", "connection")
             }
-            query = scope["query_string"].decode("latin-1")
             echt = await staat.client.request(
                 uitkomst.methode,
-                f"{achter}{uitkomst.pad}" + (f"?{query}" if query else ""),
+                f"{achter}{uitkomst.pad}" + (f"?{uitkomst.query}" if uitkomst.query else ""),
                 content=uitkomst.body,
                 headers=doorsturen,
             )
@@ -449,9 +507,15 @@ def _app(mutant: Mutant, achter: str) -> Any:
 def proxy(mutant: Mutant, achter: str) -> Iterator[str]:
     """Run the mutant's proxy in a thread on a free port; its base URL (``.../v1``)."""
     poort = vrije_poort()
+    protocol = {} if mutant.kaal else {"http": PROTOCOL, "ws": "none", "server_header": False}
     server = uvicorn.Server(
         uvicorn.Config(
-            _app(mutant, achter), host="127.0.0.1", port=poort, log_level="warning", lifespan="on"
+            _app(mutant, achter),
+            host="127.0.0.1",
+            port=poort,
+            log_level="warning",
+            lifespan="on",
+            **protocol,  # type: ignore[arg-type]
         )
     )
     draad = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)

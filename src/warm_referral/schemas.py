@@ -6,6 +6,11 @@ required, the cross-field rules are added where JSON Schema can express them and
 everywhere, and the result is split into one file per message type plus ``gedeeld.json`` (shared
 definitions) and ``bericht.json`` (any message). ``tools/generate.py`` writes them to
 ``spec/v1/schemas/``; a test fails when the committed files drift.
+
+The schemas are written for every validator, not only lenient ones: ``format`` is never the only
+check (Draft 2020-12 makes it an annotation, and many validators skip it), so dates, date-times,
+e-mail addresses and UUIDs carry a pattern too; and every subschema under ``allOf``, ``then`` or
+``not`` names the ``type`` it constrains (strict modes, such as ajv's, warn otherwise).
 """
 
 from __future__ import annotations
@@ -17,12 +22,25 @@ from typing import Any
 
 from ._version import SPEC_VERSIE
 
-__all__ = ["SCHEMA_BASE_URI", "build_schemas", "component_schemas", "dump_schema"]
+__all__ = [
+    "SCHEMA_BASE_URI",
+    "build_schemas",
+    "component_schemas",
+    "dump_schema",
+    "voor_elke_validator",
+]
 
 #: Where NVVK publishes the schemas; every ``$id`` is relative to it.
 SCHEMA_BASE_URI = "https://standaarden.nvvk.nl/warme-doorverwijzing/v1/schemas/"
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _SHARED = "gedeeld.json"
+#: The rule on member names that no schema can state (a parser has dropped the repetition by
+#: the time a validator sees the document), said in every message schema's description.
+_I_JSON = (
+    "The document is I-JSON (RFC 7493): within one object a member name occurs at most once; a "
+    "receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot "
+    "see."
+)
 
 
 def _strip_null(prop: dict[str, Any]) -> dict[str, Any]:
@@ -137,16 +155,19 @@ def build_schemas() -> dict[str, dict[str, Any]]:
     }
     for berichttype in BERICHTTYPES:
         body = _rewrite_refs(cleaned[berichttype], _SHARED)
+        body["description"] = (body.get("description", "") + "\n\n" + _I_JSON).strip()
         out[f"{berichttype}.json"] = {
             "$schema": _DIALECT,
             "$id": SCHEMA_BASE_URI + f"{berichttype}.json",
             **body,
         }
+    for naam, inhoud in out.items():
+        out[naam] = voor_elke_validator(inhoud)
     out["bericht.json"] = {
         "$schema": _DIALECT,
         "$id": SCHEMA_BASE_URI + "bericht.json",
         "title": f"Warme doorverwijzing {SPEC_VERSIE}: any message",
-        "description": "Exactly one message type, chosen by berichttype.",
+        "description": "Exactly one message type, chosen by berichttype. " + _I_JSON,
         "type": "object",
         "required": ["berichttype"],
         "properties": {"berichttype": {"enum": list(BERICHTTYPES)}},
@@ -177,7 +198,53 @@ def component_schemas(
                 out[def_name] = _clean_any(def_name, definition, _model_named(shape, def_name))
         cls = shape if isinstance(shape, type) and issubclass(shape, BaseModel) else None
         out[name] = _clean_any(name, schema, cls)
-    return out
+    return {naam: voor_elke_validator(inhoud) for naam, inhoud in out.items()}
+
+
+#: The keywords that constrain one JSON type only, by that type.
+_TYPE_VAN = {
+    "object": ("required", "properties", "additionalProperties", "minProperties", "maxProperties"),
+    "array": ("items", "minItems", "maxItems", "uniqueItems", "contains", "prefixItems"),
+    "string": ("pattern", "minLength", "maxLength", "format"),
+}
+_SUBSCHEMA_LIJSTEN = ("allOf", "anyOf", "oneOf")
+_SUBSCHEMAS = ("not", "if", "then", "else")
+
+
+def voor_elke_validator(node: Any) -> Any:
+    """The schema with a pattern beside each ``format`` it has one for, and a ``type`` in each
+    subschema of a combinator that constrains one type without saying which."""
+    from .models.wire_types import DATUM_PATTERN, TIJDSTIP_PATTERN
+
+    patronen = {"date": DATUM_PATTERN, "date-time": TIJDSTIP_PATTERN}
+
+    def bij(node: Any, in_combinatie: bool) -> Any:
+        if isinstance(node, list):
+            return [bij(v, in_combinatie) for v in node]
+        if not isinstance(node, dict):
+            return node
+        uit: dict[str, Any] = {}
+        for sleutel, waarde in node.items():
+            if sleutel in _SUBSCHEMA_LIJSTEN:
+                uit[sleutel] = [bij(v, True) for v in waarde]
+            elif sleutel in _SUBSCHEMAS:
+                uit[sleutel] = bij(waarde, True)
+            elif sleutel in ("properties", "$defs", "patternProperties", "dependentSchemas"):
+                uit[sleutel] = {k: bij(v, False) for k, v in waarde.items()}
+            elif sleutel in ("items", "additionalProperties", "contains", "propertyNames"):
+                uit[sleutel] = bij(waarde, False)
+            else:
+                uit[sleutel] = waarde
+        patroon = patronen.get(uit.get("format", ""))
+        if patroon is not None and "pattern" not in uit:
+            uit["pattern"] = patroon
+        if in_combinatie and "type" not in uit and "$ref" not in uit:
+            soorten = [t for t, sleutels in _TYPE_VAN.items() if any(k in uit for k in sleutels)]
+            if len(soorten) == 1:
+                uit = {"type": soorten[0], **uit}
+        return uit
+
+    return bij(node, False)
 
 
 def _clean_any(name: str, schema: dict[str, Any], cls: type[Any] | None) -> dict[str, Any]:

@@ -110,7 +110,8 @@ class Hulpvrager(WireModel):
     geslachtsnaam: Naam
     geboortedatum: date | None = None
     bsn: Bsn | None = None
-    """Only where the referrer has a legal ground for it (see the Verwijzing rules)."""
+    """Only where the referrer has a legal ground for it (see the Verwijzing rules). Nine digits
+    that pass the 11-test (weights 9..2 and -1), which no schema pattern can check."""
     adres: Adres
     telefoonnummer: Telefoonnummer | None = None
     email: Email | None = None

@@ -30,8 +30,11 @@ from ..identifiers import postcode as _postcode
 
 __all__ = [
     "BEDRAG_PATTERN",
+    "DATUM_PATTERN",
+    "POSTCODE_SCHEMA_PATTERN",
     "REGEL_PATTERN",
     "TEKST_PATTERN",
+    "TIJDSTIP_PATTERN",
     "Bedrag",
     "Bsn",
     "Email",
@@ -76,6 +79,11 @@ Bsn = Annotated[
     ),
     AfterValidator(_check_bsn),
 ]
+#: The postcode as the published schemas say it: the wire form without the letter pairs that are
+#: never issued (SA, SD, SS), so that a schema validator refuses what the models refuse. The models
+#: check the plain pattern and then the pairs, to give the pairs their own violation code.
+POSTCODE_SCHEMA_PATTERN = r"^[1-9][0-9]{3}([A-RT-Z][A-Z]|S[BCE-RT-Z])$"
+
 Postcode = Annotated[
     str,
     Field(
@@ -83,6 +91,7 @@ Postcode = Annotated[
         description="Dutch postcode without a space, capital letters; the letter pairs SA, SD and "
         "SS are never issued.",
         examples=["2601DC"],
+        json_schema_extra={"pattern": POSTCODE_SCHEMA_PATTERN},
     ),
     AfterValidator(_check_postcode),
 ]
@@ -212,18 +221,70 @@ def _to_utc(value: datetime) -> datetime:
 
 
 _TIJDSTIP_BESCHRIJVING = (
-    "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with upper-case T "
-    "and Z. Leap seconds (:60) are not accepted, nor times outside 0001-01-02..9999-12-30 UTC."
+    "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern says so, for "
+    "validators that treat format as an annotation); any offset is accepted, senders emit UTC. "
+    "Leap seconds (:60) are not accepted, nor times outside 0001-01-02..9999-12-30 UTC."
 )
+
+#: RFC 3339 ``date-time`` as the protocol writes it: seconds always, an optional fraction, an
+#: offset always, upper-case T and Z (NL API Design Rules). The same in the models and the schemas.
+TIJDSTIP_PATTERN = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+_TIJDSTIP_RE = re.compile(TIJDSTIP_PATTERN)
+_ZONDER_ZONE_RE = re.compile(
+    TIJDSTIP_PATTERN.removesuffix(r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$") + "$"
+)
+#: RFC 3339 ``full-date``, for the schemas (pydantic's strict date parsing reads only this form).
+DATUM_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+def _lees_tijdstip(value: Any) -> Any:
+    """A date-time from the wire in the one RFC 3339 form the schema's pattern gives (pydantic
+    alone also reads one without seconds, with a space or a lower-case t, or with an offset
+    without a colon); read here, so that strict validation sees a datetime."""
+    if not isinstance(value, str):
+        return value  # a datetime built in Python; anything else fails the strict check
+    if not _TIJDSTIP_RE.fullmatch(value):
+        if _ZONDER_ZONE_RE.fullmatch(value):
+            raise PydanticCustomError(
+                "tijdzone_ontbreekt", "a date-time needs an offset (Z for UTC)"
+            )
+        raise PydanticCustomError(
+            "tijdstip_ongeldig",
+            "{waarde!r} is not an RFC 3339 date-time with seconds, upper-case T and an offset, "
+            "such as 2026-04-01T08:30:00Z",
+            {"waarde": value[:50]},
+        )
+    tekst = value[:-1] + "+00:00" if value.endswith("Z") else value
+    punt = tekst.find(".")
+    if punt != -1:  # Python 3.10 reads 3 or 6 digits only: microseconds, the rest cut off
+        zone = tekst.index("+" if "+" in tekst[punt:] else "-", punt)
+        tekst = tekst[: punt + 1] + tekst[punt + 1 : zone][:6].ljust(6, "0") + tekst[zone:]
+    try:
+        return datetime.fromisoformat(tekst)
+    except ValueError:  # 2026-02-30, year 0
+        raise PydanticCustomError(
+            "tijdstip_ongeldig", "{waarde!r} is not a date-time that exists", {"waarde": value[:50]}
+        ) from None
+
 
 Tijdstip = Annotated[
     AwareDatetime,
+    BeforeValidator(_lees_tijdstip),
     AfterValidator(_to_utc),
     PlainSerializer(format_tijdstip, return_type=str, when_used="json"),
-    Field(description=_TIJDSTIP_BESCHRIJVING),
+    Field(description=_TIJDSTIP_BESCHRIJVING, json_schema_extra={"pattern": TIJDSTIP_PATTERN}),
     # What is written is a date-time too (a schema of answers, e.g. an API's, says so).
     WithJsonSchema(
-        {"type": "string", "format": "date-time", "description": _TIJDSTIP_BESCHRIJVING},
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": TIJDSTIP_PATTERN,
+            "description": _TIJDSTIP_BESCHRIJVING,
+        },
         mode="serialization",
     ),
 ]

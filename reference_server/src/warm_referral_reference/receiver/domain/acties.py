@@ -6,7 +6,7 @@ log stores them, as the OpenAPI document describes them (generated from these cl
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, Union, get_args
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args
 
 from pydantic import Field
 
@@ -148,6 +148,15 @@ class ActieAfsluiting(_LokaleActie):
 
 class ActieDoorzending(WireModel):
     """Not a local action but a message: the receiver builds the Doorzending from it."""
+
+    # What the Doorzending it becomes requires of its nieuweGemeente, said in the request's
+    # schema too (else the document promises what the server then refuses with 422).
+    regels_beschrijving: ClassVar[tuple[str, ...]] = (
+        "nieuweGemeente has a gemeentecode, not that of the municipality that forwards.",
+    )
+    schema_regels: ClassVar[dict[str, Any]] = {
+        "properties": {"nieuweGemeente": {"required": ["gemeentecode"]}}
+    }
 
     soort: Literal["Doorzending"]
     datum: date

@@ -448,7 +448,9 @@ class Doorzending:
     """
     The help-seeker lives in another municipality; the referral went there.
 
-    Rules: - nieuweGemeente has a gemeentecode, not that of the afzender.
+    Rules: - nieuweGemeente has a gemeentecode, not that of the afzender. The document is I-JSON
+    (RFC 7493): within one object a member name occurs at most once; a receiver refuses a
+    repeated name (violation dubbele_naam), which a schema validator cannot see.
     """
 
     class Meta:
@@ -473,9 +475,10 @@ class Doorzending:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -533,7 +536,10 @@ class Foutbericht:
     A message was refused: RFC 9457 problem details listing every violation.
 
     The body is also a valid ``application/problem+json`` document (``fouten`` is an extension
-    member), so the same object answers an HTTP request and travels through a message box.
+    member), so the same object answers an HTTP request and travels through a message box. The
+    document is I-JSON (RFC 7493): within one object a member name occurs at most once; a
+    receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot
+    see.
     """
 
     class Meta:
@@ -558,9 +564,10 @@ class Foutbericht:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -732,7 +739,11 @@ class Hulpvrager:
         metadata={
             "type": "Element",
             "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
-            "doc": "Only where the referrer has a legal ground for it (see the Verwijzing rules).",
+            "doc": (
+                "Only where the referrer has a legal ground for it (see the Verwijzing rules). Nine"
+                " digits\nthat pass the 11-test (weights 9..2 and -1), which no schema pattern can "
+                "check."
+            ),
         },
     )
     adres: Adres = field(
@@ -781,6 +792,10 @@ class Incassostopwijziging:
     """
     The referrer extends or lifts the incassostop; ``einddatum`` is the new last day of the
     stop.
+
+    The document is I-JSON (RFC 7493): within one object a member name occurs at most once; a
+    receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot
+    see.
     """
 
     class Meta:
@@ -805,9 +820,10 @@ class Incassostopwijziging:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -875,6 +891,10 @@ class Incassostopwijziging:
 class Intrekking:
     """
     The referrer withdraws the referral.
+
+    The document is I-JSON (RFC 7493): within one object a member name occurs at most once; a
+    receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot
+    see.
     """
 
     class Meta:
@@ -899,9 +919,10 @@ class Intrekking:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -959,6 +980,10 @@ class Intrekking:
 class NietOpgepakt:
     """
     The municipality does not take the referral up, for a creditor-safe reason.
+
+    The document is I-JSON (RFC 7493): within one object a member name occurs at most once; a
+    receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot
+    see.
     """
 
     class Meta:
@@ -983,9 +1008,10 @@ class NietOpgepakt:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1042,7 +1068,9 @@ class Ontvangstbevestiging:
     The municipality received the referral: its deadlines, and proof that help was asked for.
 
     Rules: - crossReferentie (the berichtId of the Verwijzing) is present. - contactdeadline is
-    after ontvangenOp.
+    after ontvangenOp. The document is I-JSON (RFC 7493): within one object a member name occurs
+    at most once; a receiver refuses a repeated name (violation dubbele_naam), which a schema
+    validator cannot see.
     """
 
     class Meta:
@@ -1067,9 +1095,10 @@ class Ontvangstbevestiging:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1112,9 +1141,10 @@ class Ontvangstbevestiging:
             "name": "ontvangenOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1122,9 +1152,10 @@ class Ontvangstbevestiging:
         metadata={
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1146,7 +1177,9 @@ class Statusbericht:
     """
     A creditor-safe milestone of the referral, with an optional incassostop advice.
 
-    Rules: - eindresultaat is present exactly when mijlpaal is Afgesloten.
+    Rules: - eindresultaat is present exactly when mijlpaal is Afgesloten. The document is
+    I-JSON (RFC 7493): within one object a member name occurs at most once; a receiver refuses a
+    repeated name (violation dubbele_naam), which a schema validator cannot see.
     """
 
     class Meta:
@@ -1171,9 +1204,10 @@ class Statusbericht:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1241,6 +1275,10 @@ class Statusbericht:
 class Statusverzoek:
     """
     The referrer asks for the current creditor-safe status; answered by a Statusbericht.
+
+    The document is I-JSON (RFC 7493): within one object a member name occurs at most once; a
+    receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot
+    see.
     """
 
     class Meta:
@@ -1265,9 +1303,10 @@ class Statusverzoek:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1322,9 +1361,10 @@ class Toestemming:
             "type": "Element",
             "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1393,6 +1433,10 @@ class Achterstand:
 class Betaalgedragmelding:
     """
     For monitoring: has the help-seeker resumed regular payments at the reference date?
+
+    The document is I-JSON (RFC 7493): within one object a member name occurs at most once; a
+    receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot
+    see.
     """
 
     class Meta:
@@ -1417,9 +1461,10 @@ class Betaalgedragmelding:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1495,7 +1540,9 @@ class Verwijzing:
     hulpvrager.geboortedatum lies before the date of aangemaaktOp; achterstand.ontstaansdatum is
     not after the verwijsdatum; toestemming.vastgelegdOp is not after verwezenOp; verwezenOp is
     not after aangemaaktOp; incassostop.ingangsdatum is the verwijsdatum (the date of verwezenOp
-    in Europe/Amsterdam).
+    in Europe/Amsterdam). The document is I-JSON (RFC 7493): within one object a member name
+    occurs at most once; a receiver refuses a repeated name (violation dubbele_naam), which a
+    schema validator cannot see.
     """
 
     class Meta:
@@ -1520,9 +1567,10 @@ class Verwijzing:
             "name": "aangemaaktOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
@@ -1566,9 +1614,10 @@ class Verwijzing:
             "name": "verwezenOp",
             "type": "Element",
             "doc": (
-                "RFC 3339 date-time with an offset; any offset is accepted, senders emit UTC with "
-                "upper-case T and Z. Leap seconds (:60) are not accepted, nor times outside "
-                "0001-01-02..9999-12-30 UTC."
+                "RFC 3339 date-time with seconds and an offset, upper-case T and Z (the pattern "
+                "says so, for validators that treat format as an annotation); any offset is "
+                "accepted, senders emit UTC. Leap seconds (:60) are not accepted, nor times outside"
+                " 0001-01-02..9999-12-30 UTC."
             ),
         }
     )
