@@ -212,8 +212,9 @@ _SUBSCHEMAS = ("not", "if", "then", "else")
 
 
 def voor_elke_validator(node: Any) -> Any:
-    """The schema with a pattern beside each ``format`` it has one for, and a ``type`` in each
-    subschema of a combinator that constrains one type without saying which."""
+    """The schema with a pattern beside each ``format`` it has one for, and in each subschema of
+    a combinator that constrains one type the ``type`` it constrains (and each name it requires
+    among its ``properties``)."""
     from .models.wire_types import DATUM_PATTERN, TIJDSTIP_PATTERN
 
     patronen = {"date": DATUM_PATTERN, "date-time": TIJDSTIP_PATTERN}
@@ -242,6 +243,16 @@ def voor_elke_validator(node: Any) -> Any:
             soorten = [t for t, sleutels in _TYPE_VAN.items() if any(k in uit for k in sleutels)]
             if len(soorten) == 1:
                 uit = {"type": soorten[0], **uit}
+            if soorten == ["array"] and "items" not in uit:
+                uit["items"] = {}  # OpenAPI linters want items beside type array; any will do
+        if in_combinatie and "required" in uit:
+            # Strict validators want each required name declared beside it (ajv's
+            # strictRequired); the object's own properties say what the value must be.
+            gedeclareerd = uit.get("properties", {})
+            uit["properties"] = {
+                **gedeclareerd,
+                **{naam: {} for naam in uit["required"] if naam not in gedeclareerd},
+            }
         return uit
 
     return bij(node, False)
