@@ -667,7 +667,12 @@ def downloads_pagina() -> dict[str, str]:
         if map_ == "examples/ongeldig":
             uit += [
                 "Bij elk ongeldig voorbeeld hoort een bestand `*.verwacht.json` met de overtredingen "
-                "(JSON Pointer en code) die een ontvanger MOET melden.",
+                "(JSON Pointer en code) die een ontvanger MOET melden. `jsonSchemaWeigert` en "
+                "`xsdWeigert` zeggen of een gewone validator met alleen het JSON Schema (Draft "
+                "2020-12, `format` als annotatie) of de XSD het voorbeeld al weigert; zo niet, dan "
+                "is het een regel die het schema niet kan uitdrukken en die het schema in zijn "
+                "beschrijving noemt (11-proef, volgorde van data, dubbele namen): die controle "
+                "schrijft de leverancier zelf, of hij gebruikt de bibliotheek.",
                 "",
             ]
         uit += [f"- [`{b.name}`]({DOWNLOADS}/{b.as_posix()})" for b in inhoud]

@@ -25,9 +25,27 @@ from zoneinfo import ZoneInfo
 
 from .errors import InvalidTimestamp, TimeInputError
 
-__all__ = ["AMSTERDAM", "amsterdamse_datum", "format_tijdstip", "parse_tijdstip"]
+__all__ = [
+    "AMSTERDAM",
+    "DATUM_PATTERN",
+    "TIJDSTIP_PATTERN",
+    "amsterdamse_datum",
+    "format_tijdstip",
+    "parse_tijdstip",
+]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+#: RFC 3339 ``date-time`` as the protocol writes and reads it: seconds always, a fraction of at
+#: most 9 digits, an offset always, upper-case T and Z (NL API Design Rules). The message models,
+#: the JSON Schemas and the XSD use this one pattern.
+TIJDSTIP_PATTERN = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+#: RFC 3339 ``full-date``, for the schemas and the XSD (the models read dates strictly already).
+DATUM_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 def amsterdamse_datum(moment: datetime) -> date:

@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .._tijd import format_tijdstip
+from .._tijd import DATUM_PATTERN, TIJDSTIP_PATTERN, format_tijdstip
 from ..identifiers import bsn as _bsn
 from ..identifiers import postcode as _postcode
 
@@ -226,19 +226,10 @@ _TIJDSTIP_BESCHRIJVING = (
     "Leap seconds (:60) are not accepted, nor times outside 0001-01-02..9999-12-30 UTC."
 )
 
-#: RFC 3339 ``date-time`` as the protocol writes it: seconds always, an optional fraction, an
-#: offset always, upper-case T and Z (NL API Design Rules). The same in the models and the schemas.
-TIJDSTIP_PATTERN = (
-    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
-    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
-)
 _TIJDSTIP_RE = re.compile(TIJDSTIP_PATTERN)
 _ZONDER_ZONE_RE = re.compile(
     TIJDSTIP_PATTERN.removesuffix(r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$") + "$"
 )
-#: RFC 3339 ``full-date``, for the schemas (pydantic's strict date parsing reads only this form).
-DATUM_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 def _lees_tijdstip(value: Any) -> Any:

@@ -4,7 +4,7 @@ A JSON file (``--config``) lists the participants. In development mode each has 
 production mode the caller's identity is the OIN in its client certificate (Digikoppeling), and
 tokens are ignored. Without a config file, development mode uses
 :data:`~warm_referral_reference.deelnemers.DEV_DEELNEMERS`, the parties of the spec's examples,
-so the examples can be sent as they are.
+so the examples can be sent once re-dated (``warm-referral voorbeeld NAME``).
 """
 
 from __future__ import annotations
