@@ -230,7 +230,10 @@ def voor_elke_validator(node: Any) -> Any:
                 uit[sleutel] = [bij(v, True) for v in waarde]
             elif sleutel in _SUBSCHEMAS:
                 uit[sleutel] = bij(waarde, True)
-            elif sleutel in ("properties", "$defs", "patternProperties", "dependentSchemas"):
+            elif sleutel == "properties":
+                # A combinator's subschema constrains its properties partly, as it does itself.
+                uit[sleutel] = {k: bij(v, in_combinatie) for k, v in waarde.items()}
+            elif sleutel in ("$defs", "patternProperties", "dependentSchemas"):
                 uit[sleutel] = {k: bij(v, False) for k, v in waarde.items()}
             elif sleutel in ("items", "additionalProperties", "contains", "propertyNames"):
                 uit[sleutel] = bij(waarde, False)

@@ -30,6 +30,9 @@ const fail = (message) => {
 const schemas = [
   ...files(join(spec, "schemas")).map((f) => join(spec, "schemas", f)),
   ...files(join(spec, "monitoring")).map((f) => join(spec, "monitoring", f)),
+  ...files(join(spec, "adresboek"))
+    .filter((f) => f.endsWith(".schema.json"))
+    .map((f) => join(spec, "adresboek", f)),
 ];
 for (const path of schemas) {
   try {

@@ -24,7 +24,7 @@ def build_adresboek_schema() -> dict[str, Any]:
     from pydantic import BaseModel
     from pydantic.json_schema import models_json_schema
 
-    from ..schemas import _DIALECT, _clean_model, _type_args
+    from ..schemas import _DIALECT, _clean_model, _type_args, voor_elke_validator
     from .model import AdresboekDocument
 
     classes: dict[str, type[Any]] = {}
@@ -48,14 +48,17 @@ def build_adresboek_schema() -> dict[str, Any]:
             defs[naam] = {**schema, "title": naam}
     hoofd = defs.pop("AdresboekDocument")
     hoofd["title"] = "Adresboek"
-    return {
-        "$schema": _DIALECT,
-        "$id": ADRESBOEK_BASE_URI + SCHEMA_PAD.rsplit("/", 1)[1],
-        **hoofd,
-        "description": (
-            "One edition of the warm-referral address book: the payload of the compact JWS that "
-            "NVVK signs (protected header: alg ES256 or PS256, kid, typ "
-            "'warm-referral-adresboek+jws').\n\n" + hoofd.get("description", "")
-        ).strip(),
-        "$defs": defs,
-    }
+    # Patterns beside formats and typed subschemas, as the message schemas (strict validators).
+    return voor_elke_validator(
+        {
+            "$schema": _DIALECT,
+            "$id": ADRESBOEK_BASE_URI + SCHEMA_PAD.rsplit("/", 1)[1],
+            **hoofd,
+            "description": (
+                "One edition of the warm-referral address book: the payload of the compact JWS that "
+                "NVVK signs (protected header: alg ES256 or PS256, kid, typ "
+                "'warm-referral-adresboek+jws').\n\n" + hoofd.get("description", "")
+            ).strip(),
+            "$defs": defs,
+        }
+    )
