@@ -20,6 +20,7 @@ from warm_referral.models import WireModel
 
 from ..config import Instellingen
 from ..domain import Ontvanger, Uitkomst
+from ..domain.monitoring import Dimensie, Monitoringvraag, Periodesoort
 from ..errors import ReceiverError
 from . import params
 from .auth import Authenticatie
@@ -130,6 +131,18 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         wie = deelnemer(request)
         return _json(await ontvanger.termijnbewaking(wie, params.gemeentecode(request)))
 
+    async def monitoring(request: Request) -> Response:
+        wie = deelnemer(request)
+        vraag = Monitoringvraag(
+            periodesoort=params.query_keuze(
+                request, "periodesoort", Periodesoort, Periodesoort.KWARTAAL
+            ),
+            dimensie=params.query_keuze(request, "dimensie", Dimensie, Dimensie.TOTAAL),
+            van=params.query_datum(request, "van"),
+            tot=params.query_datum(request, "tot"),
+        )
+        return _json(await ontvanger.monitoring(wie, vraag))
+
     async def testklok(request: Request) -> Response:
         if not instellingen.testklok:
             return probleem(
@@ -167,6 +180,7 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         Route("/v1/verwijzingen/{conversatieId}/acties", acties, methods=["POST"]),
         Route("/v1/termijnbewaking", termijnbewaking, methods=["GET"]),
         Route("/v1/testklok", testklok, methods=["GET", "PUT"]),
+        Route("/v1/monitoring", monitoring, methods=["GET"]),
     ]
     app = Starlette(
         routes=routes,

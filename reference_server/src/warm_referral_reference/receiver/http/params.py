@@ -3,6 +3,9 @@ each refused with a specific error and the violation that says where."""
 
 from __future__ import annotations
 
+from datetime import date
+from enum import Enum
+from typing import TypeVar
 from uuid import UUID
 
 from starlette.requests import Request
@@ -11,7 +14,18 @@ from warm_referral.errors import Violation
 
 from ..errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 
-__all__ = ["JSON_TYPES", "XML_TYPES", "body", "conversatie_id", "gemeentecode", "query_int"]
+__all__ = [
+    "JSON_TYPES",
+    "XML_TYPES",
+    "body",
+    "conversatie_id",
+    "gemeentecode",
+    "query_datum",
+    "query_keuze",
+    "query_int",
+]
+
+E = TypeVar("E", bound=Enum)
 
 JSON_TYPES = ("application/json",)
 XML_TYPES = ("application/xml", "text/xml")
@@ -71,3 +85,34 @@ def gemeentecode(request: Request) -> str | None:
             [Violation("/gemeentecode", "patroon", f"{code!r} is not 4 digits")],
         )
     return code
+
+
+def query_keuze(request: Request, naam: str, soort: type[E], standaard: E) -> E:
+    """One of an enumeration's values."""
+    waarde = request.query_params.get(naam)
+    if waarde is None:
+        return standaard
+    try:
+        return soort(waarde)
+    except ValueError:
+        opties = ", ".join(str(o.value) for o in soort)
+        raise InvalidRequest(
+            f"{naam} must be one of {opties}",
+            [Violation(f"/{naam}", "ongeldig", f"{waarde!r} is not one of {opties}")],
+        ) from None
+
+
+def query_datum(request: Request, naam: str) -> date | None:
+    """A full date, YYYY-MM-DD."""
+    waarde = request.query_params.get(naam)
+    if waarde is None:
+        return None
+    try:
+        if len(waarde) != 10 or not waarde.isascii():  # fromisoformat also takes 20260401
+            raise ValueError(waarde)
+        return date.fromisoformat(waarde)
+    except ValueError:
+        raise InvalidRequest(
+            f"{naam} must be a date YYYY-MM-DD",
+            [Violation(f"/{naam}", "datum_ongeldig", f"{waarde!r} is not a date YYYY-MM-DD")],
+        ) from None
