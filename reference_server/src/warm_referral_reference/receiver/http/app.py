@@ -8,6 +8,8 @@ capped before they are read.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -80,6 +82,24 @@ def _trace_id(request: Request) -> str:
     return trace_context(request.headers.get("traceparent"))[0]
 
 
+def _monitoring(
+    deelnemer: Authenticatie, ontvanger: Ontvanger
+) -> Callable[[Request], Awaitable[Response]]:
+    async def monitoring(request: Request) -> Response:
+        wie = deelnemer(request)
+        vraag = Monitoringvraag(
+            periodesoort=params.query_keuze(
+                request, "periodesoort", Periodesoort, Periodesoort.KWARTAAL
+            ),
+            dimensie=params.query_keuze(request, "dimensie", Dimensie, Dimensie.TOTAAL),
+            van=params.query_datum(request, "van"),
+            tot=params.query_datum(request, "tot"),
+        )
+        return _json(await ontvanger.monitoring(wie, vraag))
+
+    return monitoring
+
+
 def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
     deelnemer = Authenticatie(instellingen)
     maximum = instellingen.max_body_bytes
@@ -131,18 +151,6 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         wie = deelnemer(request)
         return _json(await ontvanger.termijnbewaking(wie, params.gemeentecode(request)))
 
-    async def monitoring(request: Request) -> Response:
-        wie = deelnemer(request)
-        vraag = Monitoringvraag(
-            periodesoort=params.query_keuze(
-                request, "periodesoort", Periodesoort, Periodesoort.KWARTAAL
-            ),
-            dimensie=params.query_keuze(request, "dimensie", Dimensie, Dimensie.TOTAAL),
-            van=params.query_datum(request, "van"),
-            tot=params.query_datum(request, "tot"),
-        )
-        return _json(await ontvanger.monitoring(wie, vraag))
-
     async def testklok(request: Request) -> Response:
         if not instellingen.testklok:
             return probleem(
@@ -180,7 +188,7 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         Route("/v1/verwijzingen/{conversatieId}/acties", acties, methods=["POST"]),
         Route("/v1/termijnbewaking", termijnbewaking, methods=["GET"]),
         Route("/v1/testklok", testklok, methods=["GET", "PUT"]),
-        Route("/v1/monitoring", monitoring, methods=["GET"]),
+        Route("/v1/monitoring", _monitoring(deelnemer, ontvanger), methods=["GET"]),
     ]
     app = Starlette(
         routes=routes,

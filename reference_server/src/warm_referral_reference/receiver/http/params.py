@@ -21,8 +21,8 @@ __all__ = [
     "conversatie_id",
     "gemeentecode",
     "query_datum",
-    "query_keuze",
     "query_int",
+    "query_keuze",
 ]
 
 E = TypeVar("E", bound=Enum)
