@@ -432,3 +432,37 @@ def test_published_figures_hide_every_small_value_and_change_no_other(
         assert c.onderdrukt == (verborgen or (c.aandeel is None and u.aandeel is not None))
         assert c.groep not in verwijzing_ids
     assert not re.search(r"\b\d{9}\b", gepubliceerd.model_dump_json())  # no BSN-like number
+
+
+# --- the gemeente command -----------------------------------------------------------------------------
+
+
+def test_gemeente_monitoring_asks_the_api(
+    api: Api, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import httpx
+    from receiver_support import check_exchange
+
+    from warm_referral.cli import main
+
+    _verwijs(api, 5)
+
+    def via_testclient(method: str, url: str, **kwargs: Any) -> httpx.Response:
+        kwargs.pop("timeout", None)
+        response = api.client.request(method, url, **kwargs)
+        check_exchange(response)
+        return response
+
+    monkeypatch.setattr(httpx, "request", via_testclient)
+    url = ["--url", "http://testserver/v1/", "--token", NVVK]
+    vraag = ["--periodesoort", "maand", "--dimensie", "gemeente", "--van", "2026-04-01"]
+    assert main(["gemeente", *url, "monitoring", *vraag]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["periodesoort"], data["dimensie"], data["van"]) == (
+        "maand",
+        "gemeente",
+        "2026-04-01",
+    )
+    assert _cijfer(data, "verwijzingen", "0718")["teller"] == 5
+    assert main(["gemeente", *url, "monitoring", "--dimensie", "postcode"]) == 1
+    assert json.loads(capsys.readouterr().out)["fouten"][0]["pointer"] == "/dimensie"
