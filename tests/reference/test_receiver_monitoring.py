@@ -261,7 +261,6 @@ def test_the_threshold_may_be_raised_never_lowered(tmp_path: Path) -> None:
         ({"dimensie": "postcode"}, "/dimensie", "ongeldig"),
         ({"van": "2026-13-01"}, "/van", "datum_ongeldig"),
         ({"tot": "20260401"}, "/tot", "datum_ongeldig"),
-        ({"van": "2026-05-01", "tot": "2026-04-30"}, "/tot", "volgorde"),
     ],
 )
 def test_a_wrong_query_is_refused_with_where_and_why(
@@ -269,6 +268,13 @@ def test_a_wrong_query_is_refused_with_where_and_why(
 ) -> None:
     problem = _monitoring(api, OPERATOR, status=400, **params)
     assert [(f["pointer"], f["code"]) for f in problem["fouten"]] == [(pointer, code)]
+
+
+def test_a_reversed_range_is_well_formed_but_refused(api: Api) -> None:
+    """Each date is valid (the document accepts the request): the meaning is refused, 422."""
+    problem = _monitoring(api, OPERATOR, status=422, van="2026-05-01", tot="2026-04-30")
+    assert problem["type"].endswith("/periode-omgekeerd")
+    assert [(f["pointer"], f["code"]) for f in problem["fouten"]] == [("/tot", "volgorde")]
 
 
 def test_van_and_tot_select_referrals_by_their_date(api: Api) -> None:

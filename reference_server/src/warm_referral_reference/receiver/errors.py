@@ -196,6 +196,12 @@ class ActionWouldBeInvalid(Refused):
     code = "ongeldige-actie"
 
 
+class RangeReversed(Refused):
+    """A monitoring query whose van lies after its tot."""
+
+    code = "periode-omgekeerd"
+
+
 class TransitionRefused(Refused):
     """The lifecycle refuses the caller's message in the referral's state."""
 

@@ -27,7 +27,7 @@ from warm_referral.errors import Violation
 from warm_referral.models import WireModel
 
 from ...deelnemers import Rol
-from ..errors import InvalidRequest
+from ..errors import RangeReversed
 from ..storage import Historieregel, Transactie
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class Monitoringvraag:
 
     def __post_init__(self) -> None:
         if self.van is not None and self.tot is not None and self.van > self.tot:
-            raise InvalidRequest(
+            raise RangeReversed(
                 f"van ({self.van.isoformat()}) lies after tot ({self.tot.isoformat()})",
                 [Violation("/tot", "volgorde", "tot must not lie before van")],
             )

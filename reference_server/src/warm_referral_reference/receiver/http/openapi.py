@@ -225,7 +225,7 @@ def _paths() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _ok("The published figures", _json("Monitoring")),
-                    **_problem(400, 401, 403),
+                    **_problem(400, 401, 403, 422),
                 },
             }
         },
