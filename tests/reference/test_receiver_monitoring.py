@@ -270,20 +270,41 @@ def test_a_wrong_query_is_refused_with_where_and_why(
     assert [(f["pointer"], f["code"]) for f in problem["fouten"]] == [(pointer, code)]
 
 
-def test_a_reversed_range_is_well_formed_but_refused(api: Api) -> None:
-    """Each date is valid (the document accepts the request): the meaning is refused, 422."""
-    problem = _monitoring(api, OPERATOR, status=422, van="2026-05-01", tot="2026-04-30")
-    assert problem["type"].endswith("/periode-omgekeerd")
-    assert [(f["pointer"], f["code"]) for f in problem["fouten"]] == [("/tot", "volgorde")]
+@pytest.mark.eis("WD-MON-01")
+@pytest.mark.parametrize(
+    ("params", "pointer", "code"),
+    [
+        ({"van": "2026-07-01", "tot": "2026-03-31"}, "/tot", "volgorde"),
+        ({"van": "2026-04-02"}, "/van", "geen_periodegrens"),  # a kwartaal starts on 04-01
+        ({"van": "2026-05-01"}, "/van", "geen_periodegrens"),
+        (
+            {"periodesoort": "maand", "van": "2026-05-01", "tot": "2026-05-30"},
+            "/tot",
+            "geen_periodegrens",
+        ),
+        ({"periodesoort": "jaar", "tot": "2026-06-30"}, "/tot", "geen_periodegrens"),
+    ],
+)
+def test_a_range_must_be_whole_periods_in_order(
+    api: Api, params: dict[str, str], pointer: str, code: str
+) -> None:
+    """Each date is valid (the document accepts the request), the meaning is refused: 422. A
+    range that cut a period would let one query minus another reveal one day's referrals."""
+    problem = _monitoring(api, OPERATOR, status=422, **params)
+    assert problem["type"].endswith("/periode-ongeldig")
+    assert [(f["pointer"], f["code"]) for f in problem["fouten"]] == [(pointer, code)]
 
 
-def test_van_and_tot_select_referrals_by_their_date(api: Api) -> None:
+def test_van_and_tot_select_whole_periods_by_referral_date(api: Api) -> None:
     _verwijs(api, 5)
-    binnen = _monitoring(api, OPERATOR, van="2026-04-01", tot="2026-04-01")
+    binnen = _monitoring(api, OPERATOR, periodesoort="maand", van="2026-04-01", tot="2026-04-30")
     assert _cijfer(binnen, "verwijzingen")["teller"] == 5
-    assert binnen["van"] == binnen["tot"] == "2026-04-01"
-    buiten = _monitoring(api, OPERATOR, van="2026-04-02")
-    assert buiten["cijfers"] == []
+    assert (binnen["van"], binnen["tot"]) == ("2026-04-01", "2026-04-30")
+    assert _monitoring(api, OPERATOR, van="2026-07-01")["cijfers"] == []
+    assert _monitoring(api, OPERATOR, periodesoort="jaar", tot="2025-12-31")["cijfers"] == []
+    schrikkel = _monitoring(api, OPERATOR, periodesoort="maand", van="2024-02-01", tot="2024-02-29")
+    assert schrikkel["cijfers"] == []
+    _monitoring(api, OPERATOR, periodesoort="jaar", tot="9999-12-31")
 
 
 # --- the histories beside the dossier --------------------------------------------------------------

@@ -31,7 +31,7 @@ class Historiebron(Protocol):
     """What a source plugin provides (see the module docstring)."""
 
     naam: str
-    """A short name, for messages (``ontvanger-db``)."""
+    """How the command line chooses it, for messages (``--ontvanger-db FILE``)."""
 
     def voeg_opties_toe(self, parser: argparse.ArgumentParser) -> None:
         """Add the source's options; all optional (the source is chosen by giving them)."""

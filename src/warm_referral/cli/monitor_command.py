@@ -192,7 +192,7 @@ def _rapport(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="warm-referral-monitor-") as tijdelijk:
             pad = args.historie
             if bron is not None:  # the source writes the exchange format, read as any file
-                pad = str(Path(tijdelijk) / f"{bron.naam}.jsonl")
+                pad = str(Path(tijdelijk) / "historie.jsonl")
                 with open(pad, "w", encoding="utf-8") as uit:
                     bron.schrijf(args, uit)
             resultaat = bereken_bestand(

@@ -196,10 +196,11 @@ class ActionWouldBeInvalid(Refused):
     code = "ongeldige-actie"
 
 
-class RangeReversed(Refused):
-    """A monitoring query whose van lies after its tot."""
+class RangeRefused(Refused):
+    """A monitoring query whose van and tot are reversed, or cut a period (a figure over part
+    of a period would let differences between queries reveal suppressed counts)."""
 
-    code = "periode-omgekeerd"
+    code = "periode-ongeldig"
 
 
 class TransitionRefused(Refused):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ from warm_referral.errors import Violation
 from warm_referral.models import WireModel
 
 from ...deelnemers import Rol
-from ..errors import RangeReversed
+from ..errors import RangeRefused
 from ..storage import Historieregel, Transactie
 
 if TYPE_CHECKING:
@@ -71,7 +71,9 @@ class Dimensie(str, Enum):
 @dataclass(frozen=True)
 class Monitoringvraag:
     """What the caller asks for: one kind of period, one grouping, and a range of referral
-    dates (inclusive; a period cut by it counts only the referrals inside)."""
+    dates (inclusive) of whole periods of that kind. A range that cut a period would give a
+    figure over part of it, and the difference between two such figures could reveal a count
+    the threshold hides (the referrals of one day, say), so it is refused."""
 
     periodesoort: Periodesoort = Periodesoort.KWARTAAL
     dimensie: Dimensie = Dimensie.TOTAAL
@@ -79,11 +81,43 @@ class Monitoringvraag:
     tot: date | None = None
 
     def __post_init__(self) -> None:
+        soort = self.periodesoort.value
+        if self.van is not None and self.van != _begin(self.van, self.periodesoort):
+            raise RangeRefused(
+                f"van must be the first day of a {soort} (whole periods only), "
+                f"e.g. {_begin(self.van, self.periodesoort).isoformat()}",
+                [Violation("/van", "geen_periodegrens", f"not the first day of a {soort}")],
+            )
+        if self.tot is not None and self.tot != _einde(self.tot, self.periodesoort):
+            raise RangeRefused(
+                f"tot must be the last day of a {soort} (whole periods only), "
+                f"e.g. {_einde(self.tot, self.periodesoort).isoformat()}",
+                [Violation("/tot", "geen_periodegrens", f"not the last day of a {soort}")],
+            )
         if self.van is not None and self.tot is not None and self.van > self.tot:
-            raise RangeReversed(
+            raise RangeRefused(
                 f"van ({self.van.isoformat()}) lies after tot ({self.tot.isoformat()})",
                 [Violation("/tot", "volgorde", "tot must not lie before van")],
             )
+
+
+_MAANDEN = {Periodesoort.MAAND: 1, Periodesoort.KWARTAAL: 3, Periodesoort.JAAR: 12}
+
+
+def _begin(dag: date, soort: Periodesoort) -> date:
+    """The first day of the period of ``soort`` that holds ``dag``."""
+    maanden = _MAANDEN[soort]
+    return date(dag.year, (dag.month - 1) // maanden * maanden + 1, 1)
+
+
+def _einde(dag: date, soort: Periodesoort) -> date:
+    """The last day of the period of ``soort`` that holds ``dag``."""
+    begin = _begin(dag, soort)
+    maand = begin.month - 1 + _MAANDEN[soort]
+    if begin.year + maand // 12 > date.max.year:
+        return date.max
+    volgende = date(begin.year + maand // 12, maand % 12 + 1, 1)
+    return volgende - timedelta(days=1)
 
 
 class Monitoringcijfer(WireModel):

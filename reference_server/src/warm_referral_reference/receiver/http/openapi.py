@@ -220,8 +220,18 @@ def _paths() -> dict[str, Any]:
                         "in": "query",
                         "schema": {"$ref": _SCHEMAS + "Dimensie", "default": "totaal"},
                     },
-                    {"name": "van", "in": "query", "schema": {"type": "string", "format": "date"}},
-                    {"name": "tot", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {
+                        "name": "van",
+                        "in": "query",
+                        "description": "The first day of a period of the periodesoort.",
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                    {
+                        "name": "tot",
+                        "in": "query",
+                        "description": "The last day of a period of the periodesoort.",
+                        "schema": {"type": "string", "format": "date"},
+                    },
                 ],
                 "responses": {
                     "200": _ok("The published figures", _json("Monitoring")),
