@@ -246,6 +246,7 @@ _GEBIEDEN = {
     "TLS": "Transportbeveiliging",
     "PRIV": "Privacy en logging",
     "ADR": "Adressering en het adresboek",
+    "MON": "Monitoring",
 }
 
 

@@ -3,7 +3,7 @@
 Two kinds, both on stable surfaces only (the reference's internals are being restructured):
 
 - *lancering*: the receiver started with one public library function patched
-  (mutanten_lancering.py): the deadline arithmetic;
+  (mutanten_lancering.py): the deadline arithmetic, the suppression of monitoring figures;
 - *proxy*: an HTTP proxy in front of the real receiver that breaks one rule in the traffic:
   idempotency, tenancy, the feedback limits, hostile input, the NL API Design Rules.
 
@@ -421,6 +421,12 @@ MUTANTEN: tuple[Mutant, ...] = (
         "WD-ROB-05",
         "geserveerd zonder grenzen: een misvormd verzoek krijgt een 400 als platte tekst",
         kaal=True,
+    ),
+    Mutant(
+        "kleine-aantallen",
+        "WD-MON-01",
+        "monitoringcijfers tonen aantallen onder de drempel van 5",
+        lancering="drempel-een",
     ),
     Mutant(
         "xml-antwoord-als-json",

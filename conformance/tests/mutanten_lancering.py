@@ -1,9 +1,10 @@
 """Start the reference receiver with ONE rule of the library broken: ``python
 mutanten_lancering.py MUTANT serve receiver ...``.
 
-Only public library functions are patched (``warm_referral.deadlines.*``), before the receiver
-imports anything, so the mutant does not depend on the reference's internal module names. The
-receiver reads them through the module (``deadlines.contact_deadline(...)``), as any user would.
+Only public library functions are patched (``warm_referral.deadlines.*``,
+``warm_referral.monitoring.publiceerbaar``), before the receiver imports anything, so the mutant
+does not depend on the reference's internal module names. The receiver reads them through the
+module (``deadlines.contact_deadline(...)``), as any user would.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import warm_referral.deadlines as deadlines
+import warm_referral.monitoring as monitoring
 from warm_referral import amsterdamse_datum
 from warm_referral.cli import main
 
 _echt_contact = deadlines.contact_deadline
 _echt_incassostop = deadlines.incassostop
+_echt_publiceerbaar = monitoring.publiceerbaar
 
 
 def _pasen(jaar: int) -> date:
@@ -83,15 +86,21 @@ def incassostop_29(verwijsdatum: date, profiel: Any = None) -> tuple[date, date]
     return begin, einde - timedelta(days=1)
 
 
-PATCHES: dict[str, tuple[str, Callable[..., Any]]] = {
-    "goede-vrijdag-vergeten": ("contact_deadline", goede_vrijdag_vergeten),
-    "kalenderdagen": ("contact_deadline", kalenderdagen),
-    "utc-datum": ("contact_deadline", utc_datum),
-    "incassostop-atw": ("incassostop", incassostop_atw),
-    "incassostop-29": ("incassostop", incassostop_29),
+def drempel_een(uitkomsten: Any, drempel: int = 5) -> Any:
+    """Publishes every count from 1 up: the threshold of 5 is ignored, small counts leak."""
+    return _echt_publiceerbaar(uitkomsten, 1)
+
+
+PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
+    "goede-vrijdag-vergeten": (deadlines, "contact_deadline", goede_vrijdag_vergeten),
+    "kalenderdagen": (deadlines, "contact_deadline", kalenderdagen),
+    "utc-datum": (deadlines, "contact_deadline", utc_datum),
+    "incassostop-atw": (deadlines, "incassostop", incassostop_atw),
+    "incassostop-29": (deadlines, "incassostop", incassostop_29),
+    "drempel-een": (monitoring, "publiceerbaar", drempel_een),
 }
 
 if __name__ == "__main__":
-    naam, functie = PATCHES[sys.argv[1]]
-    setattr(deadlines, naam, functie)
+    module, naam, functie = PATCHES[sys.argv[1]]
+    setattr(module, naam, functie)
     sys.exit(main(sys.argv[2:]))

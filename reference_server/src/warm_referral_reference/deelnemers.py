@@ -23,6 +23,8 @@ class Rol(str, Enum):
     """A creditor: sends referrals, sees only its own, and only creditor-safe fields."""
     OPERATOR = "operator"
     """A debt-help worker: acts on the referrals of the municipalities it serves."""
+    NVVK = "nvvk"
+    """The standard's owner: monitoring aggregates across every municipality, and no referral."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ DEV_DEELNEMERS: tuple[Deelnemer, ...] = (
         gemeentecodes=frozenset({"0718", "0687"}),
         token="dev-operator",
     ),
+    Deelnemer("NVVK", Rol.NVVK, kvk_nummer="40123456", token="dev-nvvk"),
 )
 
 

@@ -2,7 +2,11 @@
 
 - ``monitor rapport``: histories (JSON Lines) -> ``monitoring.csv`` and ``monitoring.html``;
 - ``monitor demo``: the same from synthetic pilot data (and writes that data beside it);
-- ``monitor ddas``: one municipality's warm referrals of a period as a DDAS v1.2 delivery.
+- ``monitor ddas``: one municipality's warm referrals of a period as a DDAS v1.2 delivery;
+- ``monitor export``: the histories of an installed source as JSON Lines.
+
+Besides a JSON Lines file (``--historie``), ``rapport`` reads any installed history source, such
+as the reference receiver's database (``--ontvanger-db``): see :mod:`.historiebronnen`.
 
 Charts need matplotlib and DDAS validation jsonschema: ``pip install 'warm-referral[rapport]'``.
 ``monitor rapport`` sums the histories with DuckDB when it is installed
@@ -16,11 +20,13 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from . import EXIT_INVALID, EXIT_OK, UsageError
+from .historiebronnen import BronFout, Historiebron, laad_bronnen
 
 __all__ = ["register"]
 
@@ -36,8 +42,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     sub = parser.add_subparsers(dest="monitor_command", metavar="SUBCOMMAND", required=True)
 
+    bronnen = laad_bronnen()
     rapport = sub.add_parser("rapport", help="write the CSV and HTML report from histories")
-    rapport.add_argument("--historie", required=True, metavar="FILE", help="JSON Lines histories")
+    rapport.add_argument("--historie", metavar="FILE", help="JSON Lines histories")
+    _bronopties(rapport, bronnen)
     rapport.add_argument(
         "--basislijn", metavar="FILE", help="a DDAS v1.2 delivery of ordinary signals"
     )
@@ -76,6 +84,43 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ddas.add_argument("--leverancier", default="WARM-REFERRAL", help="codeGegevensleverancier")
     ddas.add_argument("--uit", metavar="FILE", help="write here instead of stdout")
     ddas.set_defaults(handler=_ddas)
+
+    export = sub.add_parser(
+        "export",
+        help="write the histories of an installed source (e.g. --ontvanger-db) as JSON Lines",
+    )
+    _bronopties(export, bronnen)
+    export.add_argument("--uit", metavar="FILE", help="write here instead of stdout")
+    export.set_defaults(handler=_export, historie=None, historie_optie=False)
+
+
+def _bronopties(parser: argparse.ArgumentParser, bronnen: list[Historiebron]) -> None:
+    """Each installed source's options; a source whose options clash is left out, with a warning."""
+    werkend = []
+    for bron in bronnen:
+        try:
+            bron.voeg_opties_toe(parser)
+            werkend.append(bron)
+        except Exception as exc:  # a broken plugin must not take the command down
+            print(
+                f"warm-referral monitor: history source {bron.naam!r} left out: "
+                f"{type(exc).__name__}: {exc}",
+                file=sys.stderr,
+            )
+    parser.set_defaults(bronnen=werkend)
+
+
+def _bron(args: argparse.Namespace) -> Historiebron | None:
+    """The one source the command line chose (None: the --historie file)."""
+    gekozen = [b for b in args.bronnen if b.gekozen(args)]
+    if len(gekozen) + (args.historie is not None) != 1:
+        namen = [b.naam for b in args.bronnen]
+        if getattr(args, "historie_optie", True):
+            namen.insert(0, "--historie FILE")
+        if not namen:
+            raise UsageError("no history source is installed (e.g. warm-referral-reference)")
+        raise UsageError(f"give exactly one source of histories: {' or '.join(namen)}")
+    return gekozen[0] if gekozen else None
 
 
 def _gemeenschappelijk(parser: argparse.ArgumentParser) -> None:
@@ -139,17 +184,40 @@ def _rapport(args: argparse.Namespace) -> int:
     _controleer(args)
     if args.engine == "duckdb" and not beschikbaar():
         raise UsageError("--engine duckdb needs duckdb: pip install 'warm-referral[analyse]'")
+    bron = _bron(args)
     basislijn = None
     try:
         if args.basislijn:
             basislijn = tel_levering(lees_ddas_levering(Path(args.basislijn).read_bytes()))
-        resultaat = bereken_bestand(
-            args.historie, peildatum=peildatum, engine=args.engine, vertrouwd=args.vertrouwd
-        )
-    except (InvalidHistory, InvalidDelivery, OSError) as exc:
+        with tempfile.TemporaryDirectory(prefix="warm-referral-monitor-") as tijdelijk:
+            pad = args.historie
+            if bron is not None:  # the source writes the exchange format, read as any file
+                pad = str(Path(tijdelijk) / "historie.jsonl")
+                with open(pad, "w", encoding="utf-8") as uit:
+                    bron.schrijf(args, uit)
+            resultaat = bereken_bestand(
+                pad, peildatum=peildatum, engine=args.engine, vertrouwd=args.vertrouwd
+            )
+    except (InvalidHistory, InvalidDelivery, BronFout, OSError) as exc:
         print(f"warm-referral monitor: {exc}", file=sys.stderr)
         return EXIT_INVALID
     return _schrijf(args, resultaat, basislijn)
+
+
+def _export(args: argparse.Namespace) -> int:
+    bron = _bron(args)
+    assert bron is not None  # export has no --historie
+    try:
+        if args.uit is None or args.uit == "-":
+            aantal = bron.schrijf(args, sys.stdout)
+        else:
+            with open(args.uit, "w", encoding="utf-8") as uit:
+                aantal = bron.schrijf(args, uit)
+    except (BronFout, OSError) as exc:
+        print(f"warm-referral monitor export: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{aantal} histories from {bron.naam}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -70,6 +70,34 @@ _SCHAAL: tuple[str, ...] = (
 )
 
 
+#: The section on the receiver: the API, the roles, the histories beside the dossier, the sources.
+_ONTVANGER: tuple[str, ...] = (
+    "## In de ontvanger",
+    "",
+    "Een ontvanger houdt naast elk dossier de historie van de verwijzing bij (geen persoonsgegevens),",
+    "in dezelfde transactie als elke wijziging. Die blijft staan als de persoonsgegevens na de",
+    "bewaartermijn worden gewist, zodat de tellingen blijven kloppen. De referentieontvanger",
+    "publiceert de cijfers met `GET /v1/monitoring` (`periodesoort`, `dimensie`, `van`, `tot`; zie",
+    "[API](api.md)):",
+    "",
+    "- een medewerker krijgt de cijfers van de gemeenten waarvoor zijn organisatie werkt, een",
+    "  schuldeiser niets ([WD-MON-03](eisen.md#WD-MON-03));",
+    "- de rol NVVK krijgt de cijfers van alle gemeenten en geen enkel dossier",
+    "  ([WD-MON-04](eisen.md#WD-MON-04));",
+    "- altijd onderdrukt onder de drempel, minstens 5 ([WD-MON-01](eisen.md#WD-MON-01)), en zonder",
+    "  persoonsgegevens of kenmerken van verwijzingen ([WD-MON-02](eisen.md#WD-MON-02)).",
+    "",
+    "**Bronnen.** `warm-referral monitor rapport` leest behalve een JSON Lines-bestand elke",
+    "geïnstalleerde bron van historiën: een plug-in in de entry-point-groep",
+    "`warm_referral.monitor.bronnen` die de historiën in het uitwisselformaat schrijft. De",
+    "referentiediensten installeren `--ontvanger-db BESTAND` (de database van de referentieontvanger,",
+    "met `--ontvanger-config` voor de organisatie per gemeente), zodat",
+    "`warm-referral monitor rapport --ontvanger-db ontvanger.sqlite3 --uit map` het kwartaalrapport",
+    "rechtstreeks uit de ontvanger maakt. `warm-referral monitor export --ontvanger-db ...` schrijft",
+    "dezelfde historiën als JSON Lines, om aan een ander te geven.",
+)
+
+
 def monitoring_pagina() -> str:
     namen = {t.naam: t for t in TELLINGEN.values()}
     uit = [
@@ -196,8 +224,9 @@ def monitoring_pagina() -> str:
         "",
         "## Publicatieveiligheid",
         "",
-        "Elke gepubliceerde uitvoer (CSV, HTML, later `GET /v1/monitoring`) gaat door `publiceerbaar`,",
-        f"met een drempel van standaard {STANDAARD_DREMPEL} (instelbaar):",
+        "Elke gepubliceerde uitvoer (CSV, HTML, `GET /v1/monitoring`) gaat door `publiceerbaar`, met",
+        f"een drempel van standaard {STANDAARD_DREMPEL} (instelbaar; in een ontvanger minstens"
+        f" {STANDAARD_DREMPEL}, eis [WD-MON-01](eisen.md#WD-MON-01)):",
         "",
         "- een aantal onder de drempel wordt niet getoond, nul inbegrepen;",
         "- een percentage alleen als teller én noemer minstens de drempel zijn (met een getoonde noemer",
@@ -213,7 +242,8 @@ def monitoring_pagina() -> str:
         "",
         "`warm-referral monitor rapport --historie historie.jsonl [--basislijn ddas.json] --uit map`",
         "(met `pip install 'warm-referral[rapport]'`; `--engine` en `--vertrouwd`: zie [Schaal](#schaal))",
-        "schrijft:",
+        "schrijft (in plaats van `--historie` kan elke geïnstalleerde bron, zie",
+        "[In de ontvanger](#in-de-ontvanger)):",
         "",
         "- `monitoring.csv`: elke indicator, elke periode, elke indeling, met de kolommen "
         + ", ".join(f"`{k}`" for k in CSV_KOLOMMEN)
@@ -227,6 +257,8 @@ def monitoring_pagina() -> str:
         "`warm-referral monitor demo --uit map` doet hetzelfde met synthetische gegevens van de pilotregio",
         "(één drinkwaterbedrijf, 7 organisaties, 13 gemeenten in Zuid-Holland en Zeeland, met later",
         "aansluitende schuldeisers) en schrijft die gegevens erbij.",
+        "",
+        *_ONTVANGER,
         "",
         *_SCHAAL,
         "",

@@ -17,7 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -27,6 +27,7 @@ from warm_referral_reference.receiver.storage import (
     Antwoord,
     DossierIndex,
     Gebeurtenisregel,
+    Historieregel,
     Opslag,
     Transactie,
     Verwerking,
@@ -246,6 +247,66 @@ def test_the_index_is_replaced_and_filtered(opslag: Opslag) -> None:
     assert {i.conversatie_id for i in due} == {a, b}  # c has no tick planned
     assert _run(lees(lambda tx: tx.dossiers(tik_voor=T0))) == []
     assert _run(lees(lambda tx: tx.dossiers(gemeentecodes=[]))) == []
+
+
+def _historie(
+    conv: uuid.UUID, gemeentecode: str, dag: date, inhoud: bytes = b"{}"
+) -> Historieregel:
+    return Historieregel(conv, gemeentecode, dag, inhoud)
+
+
+def test_monitoring_histories_are_replaced_and_selected_by_municipality_and_date(
+    opslag: Opslag,
+) -> None:
+    a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    def bewaar(tx: Transactie) -> None:
+        tx.bewaar_historie(_historie(a, "0718", date(2026, 3, 31), b'{"v": 1}'))
+        tx.bewaar_historie(_historie(b, "0687", date(2026, 4, 1)))
+        tx.bewaar_historie(_historie(c, "0718", date(2026, 6, 30)))
+        tx.bewaar_historie(_historie(a, "0718", date(2026, 3, 31), b'{"v": 2}'))  # the latest wins
+
+    _run(opslag.transactie(bewaar))
+
+    def ids(**selectie: Any) -> set[uuid.UUID]:
+        return {
+            r.conversatie_id for r in _run(opslag.lees(lambda tx: list(tx.historien(**selectie))))
+        }
+
+    alle = _run(opslag.lees(lambda tx: list(tx.historien())))
+    assert sorted(alle, key=lambda r: r.verwijsdatum) == [
+        _historie(a, "0718", date(2026, 3, 31), b'{"v": 2}'),
+        _historie(b, "0687", date(2026, 4, 1)),
+        _historie(c, "0718", date(2026, 6, 30)),
+    ]
+    assert ids(gemeentecodes=["0718"]) == {a, c}
+    assert ids(gemeentecodes=["0718", "0687"]) == {a, b, c}
+    assert ids(gemeentecodes=[]) == set()
+    assert ids(van=date(2026, 4, 1)) == {b, c}  # inclusive
+    assert ids(tot=date(2026, 4, 1)) == {a, b}  # inclusive
+    assert ids(gemeentecodes=["0718"], van=date(2026, 4, 1), tot=date(2026, 6, 30)) == {c}
+
+
+def test_a_monitoring_history_stands_apart_from_the_dossier_and_rolls_back_with_it(
+    opslag: Opslag,
+) -> None:
+    """Written in the transaction that changes the referral (so it rolls back with it), yet not
+    tied to the index or the log: erasing those (the retention term) leaves the history."""
+    conv, fout = uuid.uuid4(), uuid.uuid4()
+    _run(
+        opslag.transactie(lambda tx: tx.bewaar_historie(_historie(conv, "0718", date(2026, 4, 1))))
+    )
+    assert _run(opslag.lees(lambda tx: tx.dossier(conv))) is None  # no index entry needed
+
+    def faalt(tx: Transactie) -> None:
+        tx.bewaar_dossier(_index(fout))
+        tx.bewaar_historie(_historie(fout, "0718", date(2026, 4, 1)))
+        raise LookupError("the change is refused")
+
+    with pytest.raises(LookupError):
+        _run(opslag.transactie(faalt))
+    bewaard = _run(opslag.lees(lambda tx: [r.conversatie_id for r in tx.historien()]))
+    assert bewaard == [conv]
 
 
 def test_the_processing_log_and_the_clock(opslag: Opslag) -> None:

@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     berichten,
     bevestiging,
     envelop,
+    monitoring,
     termijnen,
     terugmelding,
     vijandig,

@@ -142,6 +142,19 @@ def register_gemeente(subparsers: Any) -> None:
         "termijnbewaking", help="overdue contact deadlines, ended incassostops"
     )
     bewaking.set_defaults(handler=_termijnbewaking)
+    monitoring = sub.add_parser(
+        "monitoring",
+        help="the monitoring figures of your municipalities (NVVK: of all; --token dev-nvvk)",
+    )
+    # No choices here: the receiver refuses a wrong value with the list (one place for them).
+    monitoring.add_argument("--periodesoort", help="maand, kwartaal (default) or jaar")
+    monitoring.add_argument(
+        "--dimensie",
+        help="totaal (default), gemeente, organisatie, soort_verwijzer, grondslag or schuldeiser",
+    )
+    monitoring.add_argument("--van", metavar="YYYY-MM-DD", help="referred on or after")
+    monitoring.add_argument("--tot", metavar="YYYY-MM-DD", help="referred on or before")
+    monitoring.set_defaults(handler=_monitoring)
 
 
 def _velden(paren: list[str]) -> dict[str, Any]:
@@ -188,3 +201,14 @@ def _lijst(args: argparse.Namespace) -> int:
 
 def _termijnbewaking(args: argparse.Namespace) -> int:
     return _request(args, "GET", "/termijnbewaking")
+
+
+def _monitoring(args: argparse.Namespace) -> int:
+    from urllib.parse import urlencode
+
+    vraag = {
+        k: v
+        for k in ("periodesoort", "dimensie", "van", "tot")
+        if (v := getattr(args, k)) is not None
+    }
+    return _request(args, "GET", "/monitoring" + (f"?{urlencode(vraag)}" if vraag else ""))

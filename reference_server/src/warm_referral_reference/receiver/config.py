@@ -23,7 +23,11 @@ from warm_referral.identifiers import oin as _oin
 from ..deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
 from .errors import ConfigError
 
-__all__ = ["HttpLimieten", "Instellingen", "Modus"]
+__all__ = ["MINIMUM_MONITORINGDREMPEL", "HttpLimieten", "Instellingen", "Modus"]
+
+#: The receiver publishes no monitoring figure that rests on fewer referrals (WD-MON-01); the
+#: configuration may raise the threshold (``monitoringDrempel``), never lower it.
+MINIMUM_MONITORINGDREMPEL = 5
 
 
 class Modus(str, Enum):
@@ -95,10 +99,14 @@ class Instellingen:
     testklok: bool = True
     """Whether PUT /v1/testklok may move the clock; always off in production mode."""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    monitoring_drempel: int = MINIMUM_MONITORINGDREMPEL
+    """The suppression threshold of ``GET /v1/monitoring``: at least the minimum."""
 
     def __post_init__(self) -> None:
         if self.modus is Modus.PRODUCTIE and self.testklok:
             object.__setattr__(self, "testklok", False)
+        if not _is_drempel(self.monitoring_drempel):
+            raise ConfigError(f"{_DREMPEL_FOUT}, got {self.monitoring_drempel!r}")
 
     def per_token(self) -> dict[str, Deelnemer]:
         return {d.token: d for d in self.deelnemers if d.token}
@@ -128,6 +136,9 @@ class Instellingen:
         sleutel = data.get("auditSleutel")
         if modus is Modus.PRODUCTIE and not sleutel:
             raise ConfigError(f"{bron}: production mode needs 'auditSleutel' (a secret)")
+        drempel = data.get("monitoringDrempel", MINIMUM_MONITORINGDREMPEL)
+        if not _is_drempel(drempel):
+            raise ConfigError(f"{bron}: {_DREMPEL_FOUT}, got {drempel!r}")
         return cls(
             modus=modus,
             deelnemers=deelnemers,
@@ -137,7 +148,22 @@ class Instellingen:
             afsprakenprofiel=data.get("afsprakenprofiel", "nvvk-pilot"),
             audit_sleutel=(sleutel or "development-only-audit-key").encode(),
             http=HttpLimieten.uit_config(bron, data.get("http", {})),
+            monitoring_drempel=drempel,
         )
+
+
+_DREMPEL_FOUT = (
+    f"monitoringDrempel must be a whole number of at least {MINIMUM_MONITORINGDREMPEL} "
+    "(it may be raised, never lowered)"
+)
+
+
+def _is_drempel(waarde: Any) -> bool:
+    return (
+        isinstance(waarde, int)
+        and not isinstance(waarde, bool)
+        and waarde >= MINIMUM_MONITORINGDREMPEL
+    )
 
 
 def _code(bron: str, waar: str, waarde: Any) -> str:

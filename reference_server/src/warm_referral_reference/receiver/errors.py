@@ -196,6 +196,13 @@ class ActionWouldBeInvalid(Refused):
     code = "ongeldige-actie"
 
 
+class RangeRefused(Refused):
+    """A monitoring query whose van and tot are reversed, or cut a period (a figure over part
+    of a period would let differences between queries reveal suppressed counts)."""
+
+    code = "periode-ongeldig"
+
+
 class TransitionRefused(Refused):
     """The lifecycle refuses the caller's message in the referral's state."""
 

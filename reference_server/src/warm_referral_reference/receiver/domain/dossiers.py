@@ -36,6 +36,7 @@ from .gebeurtenissen import (
     naar_regel,
     uit_regel,
 )
+from .monitoring import historieregel
 from .verwerkingen import betrokkene_sleutel
 
 __all__ = ["Werkdossier"]
@@ -148,7 +149,9 @@ class Werkdossier:
         return bericht.to_json() if body is None else body
 
     def bewaar_index(self, nu: datetime) -> None:
+        """Store the index entry and, beside it, the referral's monitoring history."""
         self.tx.bewaar_dossier(index_van(self.dossier, self.schuldeiser, nu))
+        self.tx.bewaar_historie(historieregel(self.dossier, self.verwijzing))
 
     def log(
         self, activiteit: str, wie: Deelnemer, trace_id: str, nu: datetime, sleutel: bytes

@@ -44,6 +44,7 @@ from .bewaking import bewaak
 from .dossiers import Werkdossier
 from .gebeurtenissen import ActieGeregistreerd
 from .intake import Aanlevering, Uitkomst, neem_aan
+from .monitoring import Monitoring, Monitoringvraag, monitoringcijfers, organisaties
 from .toegang import Bereik, Operatie, Toegang, toegang
 from .weergaven import (
     Actieresultaat,
@@ -258,6 +259,24 @@ class Ontvanger:
                     for i in lijst
                     if not i.afgerond and i.incassostop_einde <= nu
                 ],
+            )
+
+        return await self.opslag.lees(werk)
+
+    async def monitoring(self, wie: Deelnemer, vraag: Monitoringvraag) -> Monitoring:
+        """The published monitoring figures: an operator's municipalities, or NVVK's all."""
+        gemeentecodes = toegang(wie, Operatie.MONITORING_LEZEN).selectie().get("gemeentecodes")
+        per_gemeente = organisaties(self.instellingen)
+        drempel = self.instellingen.monitoring_drempel
+
+        def werk(tx: Transactie) -> Monitoring:
+            return monitoringcijfers(
+                tx,
+                vraag,
+                gemeentecodes=gemeentecodes,
+                peildatum=amsterdamse_datum(self._nu(tx)),
+                organisaties=per_gemeente,
+                drempel=drempel,
             )
 
         return await self.opslag.lees(werk)

@@ -33,6 +33,7 @@ class Operatie(str, Enum):
     TERMIJNBEWAKING_LEZEN = "termijnbewaking lezen"
     TESTKLOK_LEZEN = "testklok lezen"
     TESTKLOK_ZETTEN = "testklok zetten"
+    MONITORING_LEZEN = "monitoring lezen"
 
 
 class Bereik(str, Enum):
@@ -43,7 +44,8 @@ class Bereik(str, Enum):
     GEMEENTEN = "gemeenten"
     """The referrals addressed to the municipalities the caller serves."""
     ALLES = "alles"
-    """Not about referrals (the test clock)."""
+    """Not about particular referrals (the test clock), or aggregates over every municipality
+    (NVVK's monitoring)."""
 
 
 _O, _B = Operatie, Bereik
@@ -63,6 +65,11 @@ BELEID: dict[Rol, dict[Operatie, Bereik]] = {
         _O.TERMIJNBEWAKING_LEZEN: _B.GEMEENTEN,
         _O.TESTKLOK_LEZEN: _B.ALLES,
         _O.TESTKLOK_ZETTEN: _B.ALLES,
+        _O.MONITORING_LEZEN: _B.GEMEENTEN,
+    },
+    # Aggregates only (WD-MON-04): no operation on a referral, a message or the postvak.
+    Rol.NVVK: {
+        _O.MONITORING_LEZEN: _B.ALLES,
     },
 }
 
@@ -76,6 +83,7 @@ WEIGERING: dict[Operatie, str] = {
     _O.TERMIJNBEWAKING_LEZEN: "the deadline monitor is for operators",
     _O.TESTKLOK_LEZEN: "the test clock is for operators",
     _O.TESTKLOK_ZETTEN: "only an operator may move the test clock",
+    _O.MONITORING_LEZEN: "monitoring figures are for operators and NVVK",
 }
 
 

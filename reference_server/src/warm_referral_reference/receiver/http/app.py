@@ -11,6 +11,7 @@ connection on one). A trailing slash is a 404, never a redirect (which would ech
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -24,6 +25,7 @@ from warm_referral.models import WireModel
 
 from ..config import Instellingen
 from ..domain import Ontvanger, Uitkomst
+from ..domain.monitoring import Dimensie, Monitoringvraag, Periodesoort
 from ..errors import ReceiverError
 from . import params
 from .auth import Authenticatie
@@ -174,6 +176,25 @@ async def _weggevallen(request: Request, exc: Exception) -> Response:
     return probleem(request, 400, "verbinding-verbroken", "the body was not complete")
 
 
+def _monitoring(
+    deelnemer: Authenticatie, ontvanger: Ontvanger
+) -> Callable[[Request], Awaitable[Response]]:
+    async def monitoring(request: Request) -> Response:
+        wie = deelnemer(request)
+        params.alleen_bekende_parameters(request, "periodesoort", "dimensie", "van", "tot")
+        vraag = Monitoringvraag(
+            periodesoort=params.query_keuze(
+                request, "periodesoort", Periodesoort, Periodesoort.KWARTAAL
+            ),
+            dimensie=params.query_keuze(request, "dimensie", Dimensie, Dimensie.TOTAAL),
+            van=params.query_datum(request, "van"),
+            tot=params.query_datum(request, "tot"),
+        )
+        return _json(await ontvanger.monitoring(wie, vraag))
+
+    return monitoring
+
+
 def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
     deelnemer = Authenticatie(instellingen)
     maximum = instellingen.max_body_bytes
@@ -265,6 +286,7 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         Route("/v1/verwijzingen/{conversatieId}/acties", acties, methods=["POST"]),
         Route("/v1/termijnbewaking", termijnbewaking, methods=["GET"]),
         Route("/v1/testklok", testklok, methods=["GET", "PUT"]),
+        Route("/v1/monitoring", _monitoring(deelnemer, ontvanger), methods=["GET"]),
     ]
     app = _Ontvangerapp(
         routes=routes,

@@ -279,6 +279,45 @@ def _paths() -> dict[str, Any]:
                 },
             }
         },
+        "/monitoring": {
+            "get": {
+                "operationId": "monitoringOpvragen",
+                "tags": ["Monitoring"],
+                "summary": "The monitoring indicators, suppressed below the threshold",
+                "description": "An operator gets the figures of the municipalities it serves; "
+                "NVVK those of every municipality (and no referral at all); a creditor is "
+                "refused. No count, share or duration that rests on fewer referrals than the "
+                "threshold (at least 5) is given, and no personal data or referral identifiers.",
+                "parameters": [
+                    {
+                        "name": "periodesoort",
+                        "in": "query",
+                        "schema": {"$ref": _SCHEMAS + "Periodesoort", "default": "kwartaal"},
+                    },
+                    {
+                        "name": "dimensie",
+                        "in": "query",
+                        "schema": {"$ref": _SCHEMAS + "Dimensie", "default": "totaal"},
+                    },
+                    {
+                        "name": "van",
+                        "in": "query",
+                        "description": "The first day of a period of the periodesoort.",
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                    {
+                        "name": "tot",
+                        "in": "query",
+                        "description": "The last day of a period of the periodesoort.",
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                ],
+                "responses": {
+                    "200": _ok("The published figures", _json("Monitoring")),
+                    **_problem(400, 401, 403, 422),
+                },
+            }
+        },
         "/testklok": {
             "get": {
                 "operationId": "testklokLezen",
@@ -309,6 +348,7 @@ def _paths() -> dict[str, Any]:
 def _api_vormen() -> dict[str, tuple[Any, str]]:
     """The API's own bodies by component name: (type, what it is: read or written)."""
     from ..domain.acties import Actieverzoek
+    from ..domain.monitoring import Monitoring
     from ..domain.weergaven import (
         Actieresultaat,
         Dossier,
@@ -333,6 +373,7 @@ def _api_vormen() -> dict[str, tuple[Any, str]]:
         "Actieresultaat": (Actieresultaat, geschreven),
         "Termijnbewaking": (Termijnbewaking, geschreven),
         "Testklok": (Testklok, gelezen),
+        "Monitoring": (Monitoring, geschreven),
     }
 
 

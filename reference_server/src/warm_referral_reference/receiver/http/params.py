@@ -5,6 +5,9 @@ caller believes applied must be."""
 
 from __future__ import annotations
 
+from datetime import date
+from enum import Enum
+from typing import TypeVar
 from uuid import UUID
 
 from starlette.requests import Request
@@ -20,8 +23,12 @@ __all__ = [
     "body",
     "conversatie_id",
     "gemeentecode",
+    "query_datum",
     "query_int",
+    "query_keuze",
 ]
+
+E = TypeVar("E", bound=Enum)
 
 JSON_TYPES = ("application/json",)
 XML_TYPES = ("application/xml", "text/xml")
@@ -126,3 +133,34 @@ def _kort(waarde: str) -> str:
     return (
         repr(waarde) if len(waarde) <= 40 else repr(waarde[:40]) + f"... ({len(waarde)} characters)"
     )
+
+
+def query_keuze(request: Request, naam: str, soort: type[E], standaard: E) -> E:
+    """One of an enumeration's values."""
+    waarde = request.query_params.get(naam)
+    if waarde is None:
+        return standaard
+    try:
+        return soort(waarde)
+    except ValueError:
+        opties = ", ".join(str(o.value) for o in soort)
+        raise InvalidRequest(
+            f"{naam} must be one of {opties}",
+            [Violation(f"/{naam}", "ongeldig", f"{waarde!r} is not one of {opties}")],
+        ) from None
+
+
+def query_datum(request: Request, naam: str) -> date | None:
+    """A full date, YYYY-MM-DD."""
+    waarde = request.query_params.get(naam)
+    if waarde is None:
+        return None
+    try:
+        if len(waarde) != 10 or not waarde.isascii():  # fromisoformat also takes 20260401
+            raise ValueError(waarde)
+        return date.fromisoformat(waarde)
+    except ValueError:
+        raise InvalidRequest(
+            f"{naam} must be a date YYYY-MM-DD",
+            [Violation(f"/{naam}", "datum_ongeldig", f"{waarde!r} is not a date YYYY-MM-DD")],
+        ) from None

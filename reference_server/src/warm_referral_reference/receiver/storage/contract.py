@@ -6,13 +6,17 @@ runs it atomically and returns only after the commit is durable. The records her
 translation to tables. Every backend passes the same contract suite
 (``tests/reference/storage/test_contract.py``): idempotency on berichtId, concurrency without lost
 updates or doubles, crash consistency, and a gap-free, ordered postvak per creditor.
+
+Beside each referral's index the store keeps its monitoring history (:class:`Historieregel`):
+written in the same transaction as every change of the referral, and holding no personal data, so
+that it outlives the erasure of the referral's personal data after the retention term.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
 
@@ -20,6 +24,7 @@ __all__ = [
     "Antwoord",
     "DossierIndex",
     "Gebeurtenisregel",
+    "Historieregel",
     "Opslag",
     "Postvakbericht",
     "Transactie",
@@ -66,6 +71,21 @@ class DossierIndex:
     bijgewerkt_op: datetime
     volgende_tik: datetime | None
     """When the next time fact (contact deadline passed, incassostop ended) becomes due."""
+
+
+@dataclass(frozen=True, slots=True)
+class Historieregel:
+    """A referral's monitoring history (``warm_referral.monitoring.Verwijzingshistorie`` as one
+    JSON document, ``inhoud``), with the two columns monitoring queries select by. No personal
+    data: it is kept when the referral's personal data are erased (the event log, the dossier),
+    and it is the only trace of the referral monitoring needs."""
+
+    conversatie_id: UUID
+    gemeentecode: str
+    """The municipality the referral was addressed to."""
+    verwijsdatum: date
+    """The referral's cohort: the period it counts in."""
+    inhoud: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +141,19 @@ class Transactie(Protocol):
     ) -> list[DossierIndex]:
         """Index entries, filtered, least recently changed first; ``tik_voor`` keeps those with
         a time fact due by then."""
+
+    def bewaar_historie(self, regel: Historieregel) -> None:
+        """Insert or replace the monitoring history of a referral (the latest wins)."""
+
+    def historien(
+        self,
+        gemeentecodes: Sequence[str] | None = None,
+        van: date | None = None,
+        tot: date | None = None,
+    ) -> Iterator[Historieregel]:
+        """The monitoring histories of ``gemeentecodes`` (None: all) with a verwijsdatum from
+        ``van`` to ``tot`` inclusive (None: unbounded), in no particular order. Consume the
+        iterator inside the transaction: a backend may stream the rows."""
 
     def in_postvak(self, ontvanger: str, bericht_id: UUID, berichttype: str, body: bytes) -> int:
         """Put a message in a creditor's postvak; returns its volgnummer (the creditor's next)."""

@@ -28,7 +28,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
@@ -36,7 +36,14 @@ from uuid import UUID
 from warm_referral import format_tijdstip, parse_tijdstip
 
 from ..errors import StoreSchemaError
-from .contract import Antwoord, DossierIndex, Gebeurtenisregel, Postvakbericht, Verwerking
+from .contract import (
+    Antwoord,
+    DossierIndex,
+    Gebeurtenisregel,
+    Historieregel,
+    Postvakbericht,
+    Verwerking,
+)
 
 try:
     import fcntl
@@ -49,7 +56,8 @@ T = TypeVar("T")
 
 #: The version of the tables below (``PRAGMA user_version``). A database of another version is
 #: refused with a clear error rather than misread; versioned migrations are future work.
-SCHEMA_VERSIE = 2
+#: Version 3 added the table ``historien`` (the monitoring histories).
+SCHEMA_VERSIE = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS antwoorden (
@@ -99,6 +107,13 @@ CREATE TABLE IF NOT EXISTS verwerkingen (
     actor TEXT NOT NULL,
     conversatie_id TEXT
 );
+CREATE TABLE IF NOT EXISTS historien (
+    conversatie_id TEXT PRIMARY KEY,
+    gemeentecode TEXT NOT NULL,
+    verwijsdatum TEXT NOT NULL,
+    inhoud BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS historien_gemeente ON historien (gemeentecode, verwijsdatum);
 CREATE TABLE IF NOT EXISTS klok (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     nu TEXT
@@ -229,6 +244,36 @@ class _SqliteTransactie:
             sql += " AND schuldeiser = ?"
             args.append(schuldeiser)
         return [_index(r) for r in self.conn.execute(sql + " ORDER BY bijgewerkt_op", args)]
+
+    def bewaar_historie(self, regel: Historieregel) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO historien VALUES (?, ?, ?, ?)",
+            (
+                str(regel.conversatie_id),
+                regel.gemeentecode,
+                regel.verwijsdatum.isoformat(),
+                regel.inhoud,
+            ),
+        )
+
+    def historien(
+        self,
+        gemeentecodes: Sequence[str] | None = None,
+        van: date | None = None,
+        tot: date | None = None,
+    ) -> Iterator[Historieregel]:
+        sql, args = "SELECT * FROM historien WHERE 1 = 1", []
+        if gemeentecodes is not None:
+            sql += f" AND gemeentecode IN ({', '.join('?' * len(gemeentecodes))})"
+            args += list(gemeentecodes)
+        if van is not None:
+            sql += " AND verwijsdatum >= ?"
+            args.append(van.isoformat())
+        if tot is not None:
+            sql += " AND verwijsdatum <= ?"
+            args.append(tot.isoformat())
+        for r in self.conn.execute(sql, args):
+            yield Historieregel(UUID(r[0]), r[1], date.fromisoformat(r[2]), bytes(r[3]))
 
     def in_postvak(self, ontvanger: str, bericht_id: UUID, berichttype: str, body: bytes) -> int:
         # Numbered per creditor without gaps: the writer (and the lock between processes)
