@@ -303,6 +303,14 @@ def test_content_encrypted_to_another_key_under_our_kid(
         {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": KID, "typ": TYP, "zip": "DEF"},
         {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": KID, "typ": TYP, "cty": "json"},
         {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "typ": TYP},
+        {
+            "alg": "ECDH-ES+A256KW",
+            "enc": "A256GCM",
+            "kid": KID,
+            "typ": TYP,
+            "epk": {"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"},
+        },
+        {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": KID, "typ": TYP, "epk": "x"},
     ],
 )
 def test_a_jwe_header_outside_the_profile(

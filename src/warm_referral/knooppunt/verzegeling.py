@@ -287,6 +287,14 @@ def _jwe_kop(jwe_tekst: str) -> dict[str, Any]:
         raise MalformedEnvelope(f"JWE typ {kop['typ']!r}; expected {TYP!r}")
     if not isinstance(kop["kid"], str) or not kop["kid"]:
         raise MalformedEnvelope("the JWE header's kid is not a key id")
+    epk = kop.get("epk", {"kty": "EC", "crv": "P-256", "x": "", "y": ""})
+    if (
+        not isinstance(epk, dict)
+        or epk.keys() != {"kty", "crv", "x", "y"}
+        or (epk["kty"], epk["crv"]) != ("EC", "P-256")
+        or not all(isinstance(epk[c], str) for c in ("x", "y"))
+    ):
+        raise MalformedEnvelope("the JWE header's epk is not a public EC P-256 key")
     return kop
 
 
@@ -352,7 +360,7 @@ def ontzegel(
         raise DecryptionFailed(
             f"the content does not decrypt with key {kop['kid']!r}: {exc.error}"
         ) from None
-    except (ValueError, TypeError, binascii.Error) as exc:  # e.g. an epk not on the curve
+    except (ValueError, TypeError, KeyError, binascii.Error) as exc:  # e.g. epk off the curve
         raise DecryptionFailed(
             f"the content does not decrypt with key {kop['kid']!r}: {exc}"
         ) from None
