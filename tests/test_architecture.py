@@ -39,6 +39,16 @@ VIOLATIONS = {
         "import sqlite3",
         "The lifecycle does no I/O",
     ),
+    "signing-imports-messages": (
+        "warm_referral/ondertekening/jades.py",
+        "from ..models import Verwijzing",
+        "Signing knows no messages",
+    ),
+    "lifecycle-imports-signing": (
+        "warm_referral/lifecycle/feedback.py",
+        "from ..ondertekening import verifieer",
+        "Library floors",
+    ),
     "library-imports-reference": (
         "warm_referral/calendar.py",
         "import warm_referral_reference",

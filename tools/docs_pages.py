@@ -638,6 +638,10 @@ _SOORTEN = (
     ("xsd", "XSD (XML-codering)"),
     ("examples", "Voorbeeldberichten (geldig)"),
     ("examples/ongeldig", "Ongeldige voorbeelden met de verwachte overtredingen"),
+    ("ondertekening/vectoren", "Testvectoren van de ondertekening"),
+    ("ondertekening/pki", "Test-PKI van de ondertekening (alleen voor tests)"),
+    ("knooppunt", "De envelop van de route via een knooppunt"),
+    ("knooppunt/vectoren", "Testvectoren van de envelop"),
 )
 
 

@@ -247,6 +247,8 @@ _GEBIEDEN = {
     "PRIV": "Privacy en logging",
     "ADR": "Adressering en het adresboek",
     "MON": "Monitoring",
+    "OND": "Ondertekening van berichten",
+    "VSL": "Versleuteling van begin tot eind: de envelop",
 }
 
 
@@ -349,9 +351,36 @@ def adresboek_voorbeeld() -> dict[str, str]:
     return {f"{ADRESBOEK_VOORBEELD}.jws": onderteken(payload, sleutel) + "\n"}
 
 
+def knooppunt_schemas() -> dict[str, str]:
+    """spec/v1/knooppunt/: the JSON Schemas of the envelope and its sealed content."""
+    from warm_referral.knooppunt.schema import SCHEMA_MAP, build_knooppunt_schemas
+    from warm_referral.schemas import dump_schema
+
+    return {f"{SCHEMA_MAP}/{naam}": dump_schema(s) for naam, s in build_knooppunt_schemas().items()}
+
+
+def ondertekening() -> dict[str, str]:
+    """spec/v1/ondertekening/: the test PKI and the signing test vectors.
+
+    Keys and PS256 signatures are random: published keys are kept, certificates rebuilt from them
+    (deterministic), and a vector's signature kept while its header is the one built now and it
+    still verifies (tools/ondertekening_vectoren.py explains).
+    """
+    return dict(_tool("ondertekening_vectoren").ondertekening())
+
+
+def knooppunt_vectoren() -> dict[str, str]:
+    """spec/v1/knooppunt/: the receiver's published test key and the envelope vectors (an
+    envelope is kept while it opens to exactly the expected message)."""
+    return dict(_tool("ondertekening_vectoren").knooppunt_vectoren())
+
+
 ARTIFACTS: dict[str, Artifact] = {
     "adresboek-schema": adresboek_schema,
     "adresboek-voorbeeld": adresboek_voorbeeld,
+    "knooppunt-schemas": knooppunt_schemas,
+    "ondertekening": ondertekening,
+    "knooppunt-vectoren": knooppunt_vectoren,
     "json-schemas": json_schemas,
     "openapi": openapi,
     "levenscyclus": levenscyclus,

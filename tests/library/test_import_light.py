@@ -27,3 +27,11 @@ def test_the_json_codec_needs_no_xml_or_calendar_stack() -> None:
     assert "pydantic" in loaded
     for heavy in ("lxml", "xsdata", "holidays"):
         assert heavy not in loaded
+
+
+def test_signing_and_the_envelope_load_their_crypto_on_first_use() -> None:
+    loaded = _modules_after("import warm_referral.ondertekening, warm_referral.knooppunt")
+    for heavy in ("cryptography", "joserfc", "pydantic", "lxml"):
+        assert heavy not in loaded, f"importing the signing packages loads {heavy}"
+    loaded = _modules_after("import warm_referral.ondertekening as o\no.HEADER\no.SignatureError")
+    assert "cryptography" not in loaded and "pydantic" not in loaded

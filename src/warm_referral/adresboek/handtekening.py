@@ -34,6 +34,8 @@ __all__ = [
     "Geverifieerd",
     "Ondertekensleutel",
     "Sleutelbos",
+    "algoritme_voor",
+    "importeer_sleutel",
     "laad_ondertekensleutel",
     "laad_sleutelbos",
     "onderteken",
@@ -47,7 +49,8 @@ _MAX_JWS = 8 * 1024 * 1024
 _PRIVE_LEDEN = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 
 
-def _alg_voor(sleutel: ECKey | RSAKey) -> str:
+def algoritme_voor(sleutel: ECKey | RSAKey) -> str:
+    """The signing algorithm of a usable key: ES256 for EC P-256, PS256 for RSA >= 2048 bits."""
     from joserfc.jwk import ECKey, RSAKey
 
     if isinstance(sleutel, ECKey):
@@ -61,7 +64,12 @@ def _alg_voor(sleutel: ECKey | RSAKey) -> str:
     raise InvalidKey(f"unsupported key type {type(sleutel).__name__}: use EC P-256 or RSA")
 
 
-def _importeer(data: str | bytes | dict[str, Any], waar: str) -> ECKey | RSAKey:
+def importeer_sleutel(data: str | bytes | dict[str, Any], waar: str) -> ECKey | RSAKey:
+    """An EC or RSA key from a PEM text or a JWK; ``waar`` names the source in the error.
+
+    The one key import of the library: the address book, message signing
+    (:mod:`warm_referral.ondertekening`) and the envelope (:mod:`warm_referral.knooppunt`) use it.
+    """
     from joserfc.errors import JoseError
     from joserfc.jwk import ECKey, RSAKey, import_key
 
@@ -94,7 +102,7 @@ class Ondertekensleutel:
 
     @property
     def alg(self) -> str:
-        return _alg_voor(self.sleutel)
+        return algoritme_voor(self.sleutel)
 
     def publiek(self) -> dict[str, Any]:
         """The public JWK (with ``kid``, ``use`` and ``alg``) to put in a trust list."""
@@ -118,14 +126,14 @@ def laad_ondertekensleutel(pad: str | Path, kid: str | None = None) -> Onderteke
         if not isinstance(jwk, dict):
             raise InvalidKey(f"{pad}: a JWK is a JSON object")
         kid = kid or jwk.get("kid")
-        sleutel = _importeer(jwk, str(pad))
+        sleutel = importeer_sleutel(jwk, str(pad))
     else:
-        sleutel = _importeer(data, str(pad))
+        sleutel = importeer_sleutel(data, str(pad))
     if not sleutel.is_private:
         raise InvalidKey(f"{pad}: this is a public key; signing needs the private key")
     if not kid:
         raise InvalidKey(f"{pad}: give the key id (kid) the trust list knows it by")
-    _alg_voor(sleutel)
+    algoritme_voor(sleutel)
     return Ondertekensleutel(sleutel, kid)
 
 
@@ -158,8 +166,8 @@ class Sleutelbos(Mapping[str, "ECKey | RSAKey"]):
                 raise InvalidKey(f"{waar}: every trusted key needs a kid")
             if kid in sleutels:
                 raise InvalidKey(f"{waar}: kid {kid!r} appears twice")
-            sleutel = _importeer(jwk, waar)
-            _alg_voor(sleutel)
+            sleutel = importeer_sleutel(jwk, waar)
+            algoritme_voor(sleutel)
             sleutels[kid] = sleutel
         return cls(sleutels)
 
@@ -246,7 +254,7 @@ def verifieer(jws_tekst: str | bytes, vertrouwd: Sleutelbos) -> Geverifieerd:
     if not isinstance(kid, str) or kid not in vertrouwd:
         raise UnknownKey(f"the edition was signed with key {kid!r}, which is not trusted")
     sleutel = vertrouwd[kid]
-    if _alg_voor(sleutel) != alg:
+    if algoritme_voor(sleutel) != alg:
         raise InvalidSignature(f"key {kid!r} does not sign with {alg}")
     try:
         resultaat = jws.deserialize_compact(tekst, sleutel, algorithms=[alg])
