@@ -49,7 +49,7 @@ def build_adresboek_schema() -> dict[str, Any]:
     hoofd = defs.pop("AdresboekDocument")
     hoofd["title"] = "Adresboek"
     # Patterns beside formats and typed subschemas, as the message schemas (strict validators).
-    schema: dict[str, Any] = voor_elke_validator(
+    document: dict[str, Any] = voor_elke_validator(
         {
             "$schema": _DIALECT,
             "$id": ADRESBOEK_BASE_URI + SCHEMA_PAD.rsplit("/", 1)[1],
@@ -62,4 +62,4 @@ def build_adresboek_schema() -> dict[str, Any]:
             "$defs": defs,
         }
     )
-    return schema
+    return document
