@@ -507,6 +507,11 @@ def openapi_document() -> dict[str, Any]:
             {"name": "Schuldeiser", "description": "What a creditor (the verwijzer) calls."},
             {"name": "Gemeente", "description": "What the municipality's operator calls."},
             {
+                "name": "Monitoring",
+                "description": "Aggregate figures for operators and NVVK, suppressed below the "
+                "threshold.",
+            },
+            {
                 "name": "Test",
                 "description": "The test interface (development mode only, operators only).",
             },
