@@ -155,10 +155,9 @@ class _Uitvoer:
 
 async def draai_demo(map: Path, stroom: TextIO) -> None:
     """Run the demo with its files in ``map``, printing to ``stroom``."""
+    from .demonetwerk import Demonetwerk
     from .sender.errors import ReceiverStartError
     from .sender.ontvangerproces import Ontvangerproces
-
-    from .demonetwerk import Demonetwerk
 
     uit = _Uitvoer(stroom)
     netwerk = Demonetwerk.maak(map)
