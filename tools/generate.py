@@ -317,12 +317,14 @@ def adresboek_schema() -> dict[str, str]:
 
 
 ADRESBOEK_VOORBEELD = "spec/v1/adresboek/voorbeeld-adresboek"
+#: The edition the conformance kit's reference receiver uses (its self-test and mutants).
+ADRESBOEK_KIT = "conformance/referentie/adresboek"
 
 
 def adresboek_voorbeeld() -> dict[str, str]:
-    """The example edition signed with the published test key (voorbeeld-adresboek.jws).
+    """The example edition and the kit's edition, signed with the published test key (.jws).
 
-    ES256 signatures differ on every run, so the committed JWS is kept while it verifies and its
+    ES256 signatures differ on every run, so a committed JWS is kept while it verifies and its
     payload is exactly the committed JSON; only a changed JSON is signed anew.
     """
     from warm_referral.adresboek.errors import AdresboekError
@@ -334,21 +336,21 @@ def adresboek_voorbeeld() -> dict[str, str]:
     )
 
     map_ = ROOT / "spec/v1/adresboek"
-    payload = (ROOT / f"{ADRESBOEK_VOORBEELD}.json").read_bytes()
-    bestaand = ROOT / f"{ADRESBOEK_VOORBEELD}.jws"
-    if bestaand.exists():
-        try:
-            if (
-                verifieer(
-                    bestaand.read_bytes(), laad_sleutelbos(map_ / "nvvk-testsleutels.jwks.json")
-                ).payload
-                == payload
-            ):
-                return {f"{ADRESBOEK_VOORBEELD}.jws": bestaand.read_text(encoding="ascii")}
-        except AdresboekError:
-            pass
-    sleutel = laad_ondertekensleutel(map_ / "nvvk-testsleutel.prive.jwk.json")
-    return {f"{ADRESBOEK_VOORBEELD}.jws": onderteken(payload, sleutel) + "\n"}
+    uit: dict[str, str] = {}
+    for bron in (ADRESBOEK_VOORBEELD, ADRESBOEK_KIT):
+        payload = (ROOT / f"{bron}.json").read_bytes()
+        bestaand = ROOT / f"{bron}.jws"
+        if bestaand.exists():
+            try:
+                vertrouwd = laad_sleutelbos(map_ / "nvvk-testsleutels.jwks.json")
+                if verifieer(bestaand.read_bytes(), vertrouwd).payload == payload:
+                    uit[f"{bron}.jws"] = bestaand.read_text(encoding="ascii")
+                    continue
+            except AdresboekError:
+                pass
+        sleutel = laad_ondertekensleutel(map_ / "nvvk-testsleutel.prive.jwk.json")
+        uit[f"{bron}.jws"] = onderteken(payload, sleutel) + "\n"
+    return uit
 
 
 def knooppunt_schemas() -> dict[str, str]:

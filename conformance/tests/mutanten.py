@@ -429,6 +429,20 @@ MUTANTEN: tuple[Mutant, ...] = (
         lancering="drempel-een",
     ),
     Mutant(
+        "adresboek-zonder-data",
+        "WD-ADR-07",
+        "de ontvanger leest het adresboek zonder de data: hij neemt een Verwijzing aan voor een "
+        "gemeente die hij alleen vroeger bediende",
+        lancering="adresboek-zonder-data",
+    ),
+    Mutant(
+        "doorzending-zonder-datum",
+        "WD-ADR-08",
+        "een Doorzending noemt de eerste organisatie die het adresboek ooit voor de gemeente "
+        "gaf, niet die van de datum",
+        lancering="doorzending-zonder-datum",
+    ),
+    Mutant(
         "xml-antwoord-als-json",
         "WD-BER-12",
         "een XML-Verwijzing krijgt haar bevestiging in JSON",

@@ -2,7 +2,7 @@
 mutanten_lancering.py MUTANT serve receiver ...``.
 
 Only public library functions are patched (``warm_referral.deadlines.*``,
-``warm_referral.monitoring.publiceerbaar``), before the receiver imports anything, so the mutant
+``warm_referral.monitoring.publiceerbaar``, the look-ups of ``warm_referral.adresboek.Adresboek``), before the receiver imports anything, so the mutant
 does not depend on the reference's internal module names. The receiver reads them through the
 module (``deadlines.contact_deadline(...)``), as any user would.
 """
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+import warm_referral.adresboek.boek as adresboek
 import warm_referral.deadlines as deadlines
 import warm_referral.monitoring as monitoring
 from warm_referral import amsterdamse_datum
@@ -91,6 +92,23 @@ def drempel_een(uitkomsten: Any, drempel: int = 5) -> Any:
     return _echt_publiceerbaar(uitkomsten, 1)
 
 
+def bediend_zonder_data(self: Any, oin: str, *, op: date) -> frozenset[str]:
+    """Reads the address book without its dates: every municipality the organisation ever served."""
+    org = self._per_oin.get(oin)
+    return frozenset(v.gemeentecode for v in self._per_organisatie[org.id]) if org else frozenset()
+
+
+def zoek_zonder_datum(self: Any, gemeentecode: str, *, op: date) -> Any:
+    """Takes a municipality's first entry in the address book, whatever its dates."""
+    vermeldingen = self._per_code.get(gemeentecode, ())
+    if not vermeldingen:
+        return _echt_zoek(self, gemeentecode, op=op)
+    eerste = vermeldingen[0]
+    return adresboek.Vermelding(eerste, self._organisaties[eerste.organisatie], op)
+
+
+_echt_zoek = adresboek.Adresboek.zoek
+
 PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "goede-vrijdag-vergeten": (deadlines, "contact_deadline", goede_vrijdag_vergeten),
     "kalenderdagen": (deadlines, "contact_deadline", kalenderdagen),
@@ -98,6 +116,8 @@ PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "incassostop-atw": (deadlines, "incassostop", incassostop_atw),
     "incassostop-29": (deadlines, "incassostop", incassostop_29),
     "drempel-een": (monitoring, "publiceerbaar", drempel_een),
+    "adresboek-zonder-data": (adresboek.Adresboek, "bediend_door", bediend_zonder_data),
+    "doorzending-zonder-datum": (adresboek.Adresboek, "zoek", zoek_zonder_datum),
 }
 
 if __name__ == "__main__":

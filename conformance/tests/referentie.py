@@ -22,12 +22,16 @@ from warm_referral_conformance.context import Deelnemer, Doelwit
 from warm_referral_conformance.http import Toegang
 from warm_referral_conformance.vrijstellingen import lees_vrijstellingen
 
+from warm_referral.adresboek import laad_adresboek, laad_sleutelbos
 from warm_referral.models import Partij
 
 KIT = Path(__file__).resolve().parent.parent
 REFERENTIE = KIT / "referentie"
 ONTVANGER_CONFIG = REFERENTIE / "ontvanger.json"
 VRIJSTELLINGEN = REFERENTIE / "vrijstellingen.yaml"
+#: The signed address book the reference receiver is configured with, and NVVK's test keys.
+ADRESBOEK = REFERENTIE / "adresboek.jws"
+ADRESBOEK_SLEUTELS = KIT.parent / "spec" / "v1" / "adresboek" / "nvvk-testsleutels.jwks.json"
 
 
 def vrije_poort() -> int:
@@ -111,6 +115,7 @@ def doelwit(url: str, *, seed: int = 7, voorbeelden: int = 10) -> Doelwit:
             Toegang(token=str(opties["tweede-token"])),
         ),
         operator=Toegang(token=str(opties["operator-token"])),
+        adresboek=laad_adresboek(ADRESBOEK.read_bytes(), laad_sleutelbos(ADRESBOEK_SLEUTELS)),
         voorbeelden=voorbeelden,
         seed=seed,
     )

@@ -97,9 +97,26 @@ def test_the_creditors_view_at_the_end(uitvoer: str) -> None:
     assert "\033[" not in uitvoer  # no colour codes when stdout is not a terminal
 
 
+def test_routing_by_address_reaches_the_regional_organisations_receiver(uitvoer: str) -> None:
+    """Issue 17's "done when": Middelburg's referral reaches Schuldhulp Walcheren's receiver,
+    Goes's reaches Goes's, an unknown address is refused before anything is sent."""
+    netwerk = uitvoer[uitvoer.index("The network: routing by the customer's address") :]
+    assert re.search(
+        r"E  4331AA 1\s+-> gemeente 0687 Middelburg -> Schuldhulp Walcheren at "
+        r"http://127\.0\.0\.1:\d+/v1: received \(Ontvangen\)",
+        netwerk,
+    )
+    assert re.search(r"F  4461AA 1\s+-> gemeente 0664 Goes -> Gemeente Goes at ", netwerk)
+    assert "G  9999ZZ 1   refused before sending: UnknownPostcode" in netwerk
+    assert "H  4531AB 1   refused before sending: NoReceiver" in netwerk
+    assert "422 gemeente-niet-bediend" in netwerk
+
+
 def test_the_databases_are_kept_in_map(demo_map: tuple[str, Path]) -> None:
     namen = {p.name for p in demo_map[1].iterdir()}
     assert {"ontvanger.sqlite3", "verzender-evides.sqlite3", "verzender-zorg.sqlite3"} <= namen
+    assert {"ontvanger-goes.sqlite3", "adresboek.jws", "nvvk-demo.jwks.json"} <= namen
+    assert len(list((demo_map[1] / "netwerk").glob("outbox-*.sqlite3"))) == 2
 
 
 def test_a_failing_step_stops_the_demo_with_a_clear_message(

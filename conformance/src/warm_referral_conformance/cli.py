@@ -77,6 +77,14 @@ def register(subparsers: Any) -> None:
         help="a gemeentecode the receiver does not serve (default 0363)",
     )
     doel.add_argument(
+        "--adresboek",
+        type=Path,
+        help="the signed address-book edition (JWS) the receiver uses: WD-ADR-07/08",
+    )
+    doel.add_argument(
+        "--adresboek-sleutels", type=Path, help="NVVK's keys (JWKS) to verify the address book"
+    )
+    doel.add_argument(
         "--voorbeelden",
         type=int,
         default=25,
@@ -208,6 +216,8 @@ def _config(args: argparse.Namespace) -> None:
                 "cert",
                 "key",
                 "ca",
+                "adresboek",
+                "adresboek_sleutels",
                 "tweede_cert",
                 "tweede_key",
                 "operator_cert",

@@ -24,6 +24,8 @@ from .register import NietUitgevoerd
 from .resultaten import Afwijking, Uitwisseling
 
 if TYPE_CHECKING:
+    from warm_referral.adresboek import Adresboek
+
     from .register import Controle
 
 __all__ = ["Controlecontext", "Deelnemer", "Doelwit", "Klok", "voorbeeld", "voorbeelden"]
@@ -54,6 +56,8 @@ class Doelwit:
     ca: Path | None = None
     vreemde_gemeentecode: str = "0363"
     """A gemeentecode the receiver does not serve (default Amsterdam)."""
+    adresboek: Adresboek | None = None
+    """The verified address-book edition the receiver uses (WD-ADR-07/08); None: not checked."""
     http_timeout: float = 10.0
     voorbeelden: int = 25
     """How many generated (Hypothesis) messages a generating check sends."""

@@ -57,10 +57,27 @@ def doelwit_uit(args: argparse.Namespace, seed: int) -> Doelwit:
         ),
         ca=args.ca,
         vreemde_gemeentecode=args.vreemde_gemeentecode,
+        adresboek=_adresboek(args),
         http_timeout=args.http_timeout,
         voorbeelden=args.voorbeelden,
         seed=seed,
     )
+
+
+def _adresboek(args: argparse.Namespace) -> Any:
+    """The address book the receiver uses, verified as every reader must (or None)."""
+    if args.adresboek is None and args.adresboek_sleutels is None:
+        return None
+    if args.adresboek is None or args.adresboek_sleutels is None:
+        raise UsageError("--adresboek and --adresboek-sleutels go together")
+    from warm_referral.adresboek import AdresboekError, laad_adresboek, laad_sleutelbos
+
+    try:
+        return laad_adresboek(args.adresboek.read_bytes(), laad_sleutelbos(args.adresboek_sleutels))
+    except OSError as exc:
+        raise UsageError(f"--adresboek: {exc}") from None
+    except AdresboekError as exc:
+        raise UsageError(f"--adresboek {args.adresboek}: refused: {exc}") from None
 
 
 def _testklok(doelwit: Doelwit, verbindingen: Verbindingen) -> datetime | None:

@@ -5,7 +5,9 @@ port) and two creditors' senders, sends four synthetic referrals on Wednesday 1 
 week of Easter, so the contact term skips Good Friday and Easter Monday), plays the municipality's
 operator through four scenarios on the receiver's test clock, and prints a timeline per referral:
 the messages, the states on both sides, the deadlines and the days skipped, and what the creditor
-saw. Every outcome is checked; a step that fails stops the demo with exit code 1.
+saw. Then the network (:mod:`.demonetwerk`): a signed address book, a second receiver, and a
+sender that routes referrals by the customer's address. Every outcome is checked; a step that
+fails stops the demo with exit code 1.
 """
 
 from __future__ import annotations
@@ -153,19 +155,34 @@ class _Uitvoer:
 
 async def draai_demo(map: Path, stroom: TextIO) -> None:
     """Run the demo with its files in ``map``, printing to ``stroom``."""
+    from .demonetwerk import Demonetwerk
     from .sender.errors import ReceiverStartError
     from .sender.ontvangerproces import Ontvangerproces
 
     uit = _Uitvoer(stroom)
-    ontvanger = Ontvangerproces(map / "ontvanger.sqlite3", log=map / "ontvanger.log")
+    netwerk = Demonetwerk.maak(map)
+    ontvanger = Ontvangerproces(
+        map / "ontvanger.sqlite3",
+        netwerk.walcheren_poort,
+        log=map / "ontvanger.log",
+        config=netwerk.walcheren_config,
+    )
+    goes = Ontvangerproces(
+        map / "ontvanger-goes.sqlite3",
+        netwerk.goes_poort,
+        log=map / "ontvanger-goes.log",
+        config=netwerk.goes_config,
+    )
     try:
-        ontvanger.start()
-    except ReceiverStartError as exc:
-        raise DemoError(f"the receiver did not start: {exc}") from None
-    try:
+        try:
+            await asyncio.gather(asyncio.to_thread(ontvanger.start), asyncio.to_thread(goes.start))
+        except ReceiverStartError as exc:
+            raise DemoError(f"the receiver did not start: {exc}") from None
         await _demo(ontvanger.url, map, uit)
+        await netwerk.routeer(uit)
     finally:
         ontvanger.stop()
+        goes.stop()
 
 
 class _Gemeente:

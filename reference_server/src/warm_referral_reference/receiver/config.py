@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warm_referral.identifiers import gemeentecode as _gemeentecode
 from warm_referral.identifiers import kvk as _kvk
@@ -22,6 +22,9 @@ from warm_referral.identifiers import oin as _oin
 
 from ..deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .domain.bediening import Bediening
 
 __all__ = ["MINIMUM_MONITORINGDREMPEL", "HttpLimieten", "Instellingen", "Modus"]
 
@@ -90,6 +93,10 @@ class Instellingen:
     deelnemers: tuple[Deelnemer, ...] = DEV_DEELNEMERS
     gemeentecodes: frozenset[str] | None = None
     """The municipalities this receiver serves; None accepts any (development only)."""
+    bediening: Bediening | None = None
+    """Its organisation in NVVK's address book: then a Verwijzing must be for a municipality the
+    book gives it on the verwijsdatum (WD-ADR-07), and a Doorzending names the organisation the
+    book gives (WD-ADR-08). None: no address-book checks (development)."""
     afsprakenprofiel: str = "nvvk-pilot"
     audit_sleutel: bytes = b"development-only-audit-key"
     """Key of the keyed hash that pseudonymises data subjects in the processing log."""
@@ -131,8 +138,15 @@ class Instellingen:
         if not deelnemers:
             raise ConfigError(f"{bron}: 'deelnemers' lists nobody, so nobody could call")
         codes = data.get("gemeentecodes")
-        if modus is Modus.PRODUCTIE and codes is None:
-            raise ConfigError(f"{bron}: production mode needs 'gemeentecodes' (the ones served)")
+        bediening = None
+        if "adresboek" in data:
+            from .domain.bediening import Bediening
+
+            bediening = Bediening.uit_config(bron, data["adresboek"], path.parent)
+        if modus is Modus.PRODUCTIE and codes is None and bediening is None:
+            raise ConfigError(
+                f"{bron}: production mode needs 'adresboek' or 'gemeentecodes' (the ones served)"
+            )
         sleutel = data.get("auditSleutel")
         if modus is Modus.PRODUCTIE and not sleutel:
             raise ConfigError(f"{bron}: production mode needs 'auditSleutel' (a secret)")
@@ -145,6 +159,7 @@ class Instellingen:
             gemeentecodes=None
             if codes is None
             else frozenset(_code(bron, "gemeentecodes", c) for c in codes),
+            bediening=bediening,
             afsprakenprofiel=data.get("afsprakenprofiel", "nvvk-pilot"),
             audit_sleutel=(sleutel or "development-only-audit-key").encode(),
             http=HttpLimieten.uit_config(bron, data.get("http", {})),

@@ -29,6 +29,8 @@ __all__ = [
     "InvalidAction",
     "InvalidMessage",
     "InvalidRequest",
+    "MunicipalityNotServed",
+    "NoOrganisationForMunicipality",
     "NotAuthenticated",
     "NotFound",
     "PayloadTooLarge",
@@ -42,6 +44,7 @@ __all__ = [
     "UnknownReferral",
     "UnsupportedMediaType",
     "WrongDirection",
+    "WrongOrganisation",
     "WrongSender",
 ]
 
@@ -164,6 +167,26 @@ class UnknownMunicipality(Refused):
     """A Verwijzing for a gemeentecode this receiver does not serve."""
 
     code = "onbekende-gemeente"
+
+
+class MunicipalityNotServed(UnknownMunicipality):
+    """A Verwijzing for a gemeentecode the address book does not give this receiver's
+    organisation on the verwijsdatum (WD-ADR-07)."""
+
+    code = "gemeente-niet-bediend"
+
+
+class NoOrganisationForMunicipality(Refused):
+    """A Doorzending to a municipality the address book names no organisation for on its date
+    (WD-ADR-08): there is nobody to forward to."""
+
+    code = "gemeente-zonder-organisatie"
+
+
+class WrongOrganisation(Refused):
+    """A Doorzending naming another organisation than the address book gives (WD-ADR-08)."""
+
+    code = "verkeerde-organisatie"
 
 
 class WrongDirection(Refused):

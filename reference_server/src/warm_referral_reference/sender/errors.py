@@ -6,7 +6,9 @@ from warm_referral.errors import WarmReferralError
 
 __all__ = [
     "BerichtIdReused",
+    "CertificateMismatch",
     "InvalidReceiverUrl",
+    "MunicipalityMismatch",
     "OutboxError",
     "PostvakError",
     "ReceiverStartError",
@@ -20,6 +22,20 @@ class SenderError(WarmReferralError):
 
 class InvalidReceiverUrl(SenderError):
     """The receiver's URL cannot be used (it must be http or https with a host)."""
+
+
+class MunicipalityMismatch(SenderError):
+    """A Verwijzing addressed to another municipality than the one its address lies in on the
+    verwijsdatum: refused before it is stored (our input, ``fault == "local"``)."""
+
+    fault = "local"
+
+
+class CertificateMismatch(SenderError):
+    """The endpoint's TLS certificate is none of the address book's fingerprints (WD-ADR-06):
+    nothing is sent to it (the peer's fault, or an attacker's)."""
+
+    fault = "remote"
 
 
 class PostvakError(SenderError):

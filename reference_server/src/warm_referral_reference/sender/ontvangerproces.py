@@ -40,8 +40,10 @@ class Ontvangerproces:
         host: str = "127.0.0.1",
         log: Path | None = None,
         bewaking_interval: float = 3600.0,
+        config: Path | None = None,
     ) -> None:
         self.db = db
+        self.config = config
         self.host = host
         self.port = port or vrije_poort(host)
         self.log = log or db.with_suffix(".log")
@@ -64,6 +66,8 @@ class Ontvangerproces:
             "--db", str(self.db), "--host", self.host, "--port", str(self.port),
             "--bewaking-interval", str(self.bewaking_interval),
         ]  # fmt: skip
+        if self.config is not None:
+            opdracht += ["--config", str(self.config)]
         with open(self.log, "ab") as log:
             self._proces = subprocess.Popen(
                 opdracht, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL

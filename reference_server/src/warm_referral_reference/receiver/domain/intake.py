@@ -27,6 +27,7 @@ from ..errors import (
     UnknownReferral,
 )
 from ..storage import Antwoord, Transactie
+from .bediening import Bediening
 from .dossiers import Werkdossier
 from .gebeurtenissen import BerichtOntvangen
 from .toegang import Toegang
@@ -75,6 +76,7 @@ def neem_aan(
     profiel: str,
     bediend: frozenset[str] | None,
     audit_sleutel: bytes,
+    bediening: Bediening | None = None,
 ) -> Antwoord:
     """Apply a message, or give the stored answer to its berichtId again."""
     bericht, body_hash = aanlevering.bericht, aanlevering.body_hash
@@ -86,7 +88,9 @@ def neem_aan(
             f"berichtId {bericht.bericht_id} was already used for another message"
         )
     if isinstance(bericht, Verwijzing):
-        dossier, wijziging = _nieuwe_verwijzing(tx, aanlevering, bericht, nu, profiel, bediend)
+        dossier, wijziging = _nieuwe_verwijzing(
+            tx, aanlevering, bericht, nu, profiel, bediend, bediening
+        )
         uitgaand = dossier.voer_uit(wijziging, nu)
         bevestiging = next(b for b in uitgaand if b.berichttype == "Ontvangstbevestiging")
         antwoord = Antwoord(Uitkomst.BEVESTIGD.value, dossier.json(bevestiging))
@@ -108,10 +112,13 @@ def _nieuwe_verwijzing(
     nu: datetime,
     profiel: str,
     bediend: frozenset[str] | None,
+    bediening: Bediening | None = None,
 ) -> tuple[Werkdossier, Wijziging]:
     code = verwijzing.ontvanger.gemeentecode
     if bediend is not None and code not in bediend:
         raise UnknownMunicipality(f"this receiver does not serve gemeentecode {code}")
+    if bediening is not None:
+        bediening.controleer(verwijzing)
     if tx.dossier(verwijzing.conversatie_id) is not None:
         raise ConversationExists(
             f"conversatieId {verwijzing.conversatie_id} already holds a referral; "

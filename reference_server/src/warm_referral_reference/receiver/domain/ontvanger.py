@@ -40,6 +40,7 @@ from ..errors import (
 )
 from ..storage import Antwoord, DossierIndex, Opslag, Transactie
 from .acties import ActieDoorzending, Actieverzoek
+from .bediening import Bediening
 from .bewaking import bewaak
 from .dossiers import Werkdossier
 from .gebeurtenissen import ActieGeregistreerd
@@ -121,6 +122,7 @@ class Ontvanger:
                 profiel=instellingen.afsprakenprofiel,
                 bediend=instellingen.gemeentecodes,
                 audit_sleutel=instellingen.audit_sleutel,
+                bediening=instellingen.bediening,
             )
 
         antwoord = await self.opslag.transactie(werk)
@@ -147,7 +149,7 @@ class Ontvanger:
                     [Violation("/datum", "datum_toekomst", "an action cannot be dated ahead")],
                 )
             try:
-                uitgaand = _voer_actie_uit(record, actie, conv, nu)
+                uitgaand = _voer_actie_uit(record, actie, conv, nu, self.instellingen.bediening)
             except MessageValidationError as exc:
                 raise ActionWouldBeInvalid(
                     "the action would produce an invalid message", exc.violations
@@ -283,15 +285,22 @@ class Ontvanger:
 
 
 def _voer_actie_uit(
-    record: Werkdossier, actie: Actieverzoek, conv: UUID, nu: datetime
+    record: Werkdossier,
+    actie: Actieverzoek,
+    conv: UUID,
+    nu: datetime,
+    bediening: Bediening | None = None,
 ) -> list[Bericht]:
     """Apply an operator action to the record and log it; the messages it sent."""
     dossier = record.dossier
     if isinstance(actie, ActieDoorzending):
+        nieuwe = actie.nieuwe_gemeente
+        if bediening is not None:  # the organisation the address book gives (WD-ADR-08)
+            nieuwe = bediening.nieuwe_organisatie(nieuwe, actie.datum)
         doorzending = Doorzending(
             **nieuwe_envelop(dossier.gemeente, dossier.schuldeiser, conversatie_id=conv, nu=nu),
             verwijzing_id=dossier.verwijzing_id,
-            nieuwe_gemeente=actie.nieuwe_gemeente,
+            nieuwe_gemeente=nieuwe,
             datum=actie.datum,
         )
         dossier.verstuur(doorzending)
