@@ -30,3 +30,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             "tests name requirement ids that spec/v1/eisen.yaml does not have:\n  "
             + "\n  ".join(unknown)
         )
+
+
+# A real PostgreSQL server for the tests that run on both storage backends (tests/support).
+pytest_plugins = ["postgres_fixtures"]

@@ -1,6 +1,6 @@
 """The reference services' subcommands of ``warm-referral`` (entry points, see pyproject.toml).
 
-``serve receiver`` and ``gemeente`` belong to the receiver (:mod:`.receiver.cli`), ``serve sender``
+``serve receiver``, ``migrate`` and ``gemeente`` belong to the receiver (:mod:`.receiver.cli`), ``serve sender``
 and ``send`` to the sender (:mod:`.sender.cli`), ``demo`` to :mod:`.demo`. This module only
 registers them; each imports what it needs when it runs, so ``warm-referral --help`` stays fast.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-__all__ = ["register_gemeente", "register_serve"]
+__all__ = ["register_gemeente", "register_migrate", "register_serve"]
 
 
 def register_serve(subparsers: Any) -> None:
@@ -21,7 +21,8 @@ def register_serve(subparsers: Any) -> None:
         "serve",
         help="run a reference service",
         description="Run the reference receiver (the municipality's service). Without options it "
-        "runs in development mode: SQLite in the current folder, bearer tokens from the built-in "
+        "runs in development mode: SQLite in the current folder (--db postgresql://... for "
+        "PostgreSQL), bearer tokens from the built-in "
         "example participants (see docs/referentie-ontvanger.md), the test clock on.",
     )
     sub = parser.add_subparsers(dest="dienst", metavar="SERVICE", required=True)
@@ -40,6 +41,12 @@ def register_serve(subparsers: Any) -> None:
 
 def register_gemeente(subparsers: Any) -> None:
     from .receiver.cli import register_gemeente as register
+
+    register(subparsers)
+
+
+def register_migrate(subparsers: Any) -> None:
+    from .receiver.cli import register_migrate as register
 
     register(subparsers)
 

@@ -1,6 +1,6 @@
 """What only the SQLite backend does (the contract suite covers what every backend does): group
-commit, the OS lock between worker processes, durable settings, and refusing a database of
-another schema version."""
+commit, the OS lock between worker processes, durable settings, and the schema of a new file (the
+migrations themselves: ``test_migrations.py``)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,13 @@ from typing import Any
 
 import pytest
 from warm_referral_reference.receiver.errors import StoreSchemaError
-from warm_referral_reference.receiver.storage import Gebeurtenisregel, Transactie
-from warm_referral_reference.receiver.storage.sqlite import SCHEMA_VERSIE, SqliteOpslag, connect
+from warm_referral_reference.receiver.storage import (
+    LATEST,
+    Gebeurtenisregel,
+    Transactie,
+    schemastand,
+)
+from warm_referral_reference.receiver.storage.sqlite import SqliteOpslag, connect
 
 T0 = datetime(2026, 4, 1, 8, 30, tzinfo=timezone.utc)
 
@@ -71,16 +76,18 @@ def test_timestamps_are_fixed_width_utc_text(opslag: SqliteOpslag, db: Path) -> 
     assert tijdstip == "2026-04-01T08:30:00.000000Z"
 
 
-def test_a_database_of_another_schema_version_is_refused(db: Path) -> None:
+def test_a_new_file_is_migrated_when_first_opened(db: Path) -> None:
+    """The development default: ``serve receiver`` on a new file needs no migrate command."""
+    assert schemastand(db).version == 0
+    SqliteOpslag(db).sluit()
+    assert schemastand(db).version == LATEST
+
+
+def test_a_file_that_is_not_the_receivers_is_refused(db: Path) -> None:
     conn = sqlite3.connect(str(db))
     conn.execute("CREATE TABLE gebeurtenissen (conversatie_id TEXT, soort TEXT)")  # version 1
     conn.close()
-    with pytest.raises(StoreSchemaError, match="schema version 0"):
-        SqliteOpslag(db)
-    conn = sqlite3.connect(str(db))
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSIE + 1}")
-    conn.close()
-    with pytest.raises(StoreSchemaError, match=f"version {SCHEMA_VERSIE} only"):
+    with pytest.raises(StoreSchemaError, match="not a database of the reference receiver"):
         SqliteOpslag(db)
 
 

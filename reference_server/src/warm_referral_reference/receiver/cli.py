@@ -1,6 +1,7 @@
-"""The receiver's commands: ``warm-referral serve receiver`` runs the municipality's service, and
-``warm-referral gemeente ...`` lets an operator act on a referral through the API, the same way any
-other client would. Registered by :mod:`warm_referral_reference.cli` (the entry points)."""
+"""The receiver's commands: ``warm-referral serve receiver`` runs the municipality's service,
+``warm-referral migrate`` brings its database's schema up to date, and ``warm-referral gemeente
+...`` lets an operator act on a referral through the API, the same way any other client would.
+Registered by :mod:`warm_referral_reference.cli` (the entry points)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,30 @@ from typing import Any
 
 from warm_referral.cli import EXIT_INVALID, EXIT_OK, UsageError
 
-__all__ = ["DEFAULT_DB", "add_serve_receiver_arguments", "register_gemeente", "serve_receiver"]
+__all__ = [
+    "DEFAULT_DB",
+    "add_serve_receiver_arguments",
+    "register_gemeente",
+    "register_migrate",
+    "serve_receiver",
+]
+
+_DB_HELP = (
+    "the database: a SQLite file path, or a PostgreSQL URL "
+    "(postgresql://user@host/database; see docs/referentie-ontvanger-postgresql.md)"
+)
 
 DEFAULT_DB = "warm-referral-ontvanger.sqlite3"
 
 
 def add_serve_receiver_arguments(receiver: argparse.ArgumentParser) -> None:
+    receiver.add_argument("--db", default=DEFAULT_DB, help=f"{_DB_HELP}; default {DEFAULT_DB}")
     receiver.add_argument(
-        "--db", type=Path, default=Path(DEFAULT_DB), help=f"SQLite file (default {DEFAULT_DB})"
+        "--db-pool",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="PostgreSQL: connections per receiver process (default 10)",
     )
     receiver.add_argument("--host", default="127.0.0.1")
     receiver.add_argument("--port", type=int, default=8080)
@@ -52,7 +69,7 @@ def add_serve_receiver_arguments(receiver: argparse.ArgumentParser) -> None:
 
 def serve_receiver(args: argparse.Namespace) -> int:
     from .config import Instellingen, Modus
-    from .errors import ConfigError
+    from .errors import ConfigError, StoreSchemaError, StoreUnavailable
     from .server import serve_receiver as serve
 
     modus = Modus.PRODUCTIE if args.productie else Modus.ONTWIKKELING
@@ -65,18 +82,74 @@ def serve_receiver(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"warm-referral serve: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    serve(
-        instellingen,
-        db=args.db,
-        host=args.host,
-        port=args.port,
-        tls_cert=args.tls_cert,
-        tls_key=args.tls_key,
-        tls_ca=args.tls_ca,
-        bewaking_interval=args.bewaking_interval,
-        workers=args.workers,
-        config=args.config,
+    try:
+        serve(
+            instellingen,
+            db=args.db,
+            host=args.host,
+            port=args.port,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            tls_ca=args.tls_ca,
+            bewaking_interval=args.bewaking_interval,
+            workers=args.workers,
+            config=args.config,
+            db_pool=args.db_pool,
+        )
+    except (StoreSchemaError, StoreUnavailable) as exc:
+        print(f"warm-referral serve: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def register_migrate(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "migrate",
+        help="bring the reference receiver's database to this version's schema",
+        description="Apply the schema migrations the receiver's database lacks (all in one "
+        "transaction; safe to run twice, and from two places at once). A PostgreSQL database "
+        "must be migrated before the receiver serves it; a new SQLite file is migrated when the "
+        "receiver first opens it.",
     )
+    parser.add_argument("--db", required=True, help=_DB_HELP)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only report the schema version; exit 1 unless it is the one this receiver needs",
+    )
+    parser.set_defaults(handler=migrate)
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from .errors import StoreSchemaError, StoreUnavailable
+    from .storage import LATEST, beschrijf, migreer, schemastand
+
+    try:
+        if args.check:
+            stand = schemastand(args.db)
+            if stand.version > LATEST:
+                raise StoreSchemaError(
+                    f"{beschrijf(args.db)}: schema version {stand.version} is newer than this "
+                    f"receiver knows ({LATEST})"
+                )
+            if stand.version == LATEST and not stand.unrecorded:
+                print(f"{beschrijf(args.db)}: schema version {LATEST}: up to date")
+                return EXIT_OK
+            print(
+                f"{beschrijf(args.db)}: schema version {stand.version}, this receiver needs "
+                f"{LATEST}{' (made before versioned migrations)' if stand.unrecorded else ''}"
+            )
+            return EXIT_INVALID
+        toegepast = migreer(args.db)
+    except (StoreSchemaError, StoreUnavailable) as exc:
+        print(f"warm-referral migrate: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    for migration in toegepast:
+        print(f"applied migration {migration.version} ({migration.description})")
+    if toegepast:
+        print(f"{beschrijf(args.db)}: now at schema version {LATEST}")
+    else:
+        print(f"{beschrijf(args.db)}: at schema version {LATEST}, nothing to do")
     return EXIT_OK
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "ReferredInFuture",
     "Refused",
     "StoreSchemaError",
+    "StoreUnavailable",
     "TransitionRefused",
     "UnknownMunicipality",
     "UnknownParticipant",
@@ -240,7 +241,12 @@ class ConfigError(WarmReferralError):
 
 
 class StoreSchemaError(WarmReferralError):
-    """The database was made by another version of the receiver; it is not opened."""
+    """The database's schema is not the version this receiver knows (not migrated yet, or made
+    by a later receiver); it is not opened. The message says which command fixes it."""
+
+
+class StoreUnavailable(WarmReferralError):
+    """The database cannot be reached (a PostgreSQL server down, a wrong URL, a missing driver)."""
 
 
 class EventLogError(WarmReferralError):

@@ -21,7 +21,7 @@ from .config import Instellingen, Modus
 from .domain import Ontvanger
 from .domain.bewaking import bewaak_voortdurend
 from .http.app import create_app
-from .storage import open_opslag
+from .storage import beschrijf, open_opslag
 
 __all__ = ["build_receiver", "receiver_for_worker", "serve_receiver", "uvicorn_options"]
 
@@ -30,10 +30,16 @@ WORKER_ENV = "WARM_REFERRAL_RECEIVER_WORKER"
 
 
 def build_receiver(
-    instellingen: Instellingen, db: Path, bewaking_interval: float = 60.0
+    instellingen: Instellingen,
+    db: str | Path,
+    bewaking_interval: float = 60.0,
+    *,
+    db_pool: int | None = None,
 ) -> Starlette:
-    """The app with its store and a lifespan that runs the deadline monitor periodically."""
-    opslag = open_opslag(db)
+    """The app with its store (``db``: a SQLite path or a PostgreSQL URL) and a lifespan that runs
+    the deadline monitor periodically. A database whose schema this receiver does not know is
+    refused here (:class:`~.errors.StoreSchemaError`)."""
+    opslag = open_opslag(db, pool=db_pool)
     ontvanger = Ontvanger(instellingen, opslag)
     app = create_app(instellingen, ontvanger)
 
@@ -55,7 +61,7 @@ def build_receiver(
 def serve_receiver(
     instellingen: Instellingen,
     *,
-    db: Path,
+    db: str | Path,
     host: str,
     port: int,
     tls_cert: Path | None = None,
@@ -64,27 +70,31 @@ def serve_receiver(
     bewaking_interval: float = 60.0,
     workers: int = 1,
     config: Path | None = None,
+    db_pool: int | None = None,
 ) -> None:
     """Serve until stopped. With ``workers`` > 1, that many processes share the socket and the
     database; each rebuilds the settings from ``config`` (the file ``instellingen`` was loaded
-    from, None for the built-in development settings) and ``instellingen.modus``."""
+    from, None for the built-in development settings) and ``instellingen.modus``. The database
+    is checked first: one clear error, not one per worker."""
     import uvicorn
 
     from .workers import REUSE_PORT, run_workers
 
     app: Starlette | str
     if workers > 1:
+        open_opslag(db, pool=1).sluit()  # refuses an unknown schema before any worker starts
         os.environ[WORKER_ENV] = json.dumps(
             {
                 "config": None if config is None else str(config),
                 "modus": instellingen.modus.value,
                 "db": str(db),
+                "dbPool": db_pool,
                 "bewakingInterval": bewaking_interval,
             }
         )
         app = f"{__name__}:receiver_for_worker"
     else:
-        app = build_receiver(instellingen, db, bewaking_interval)
+        app = build_receiver(instellingen, db, bewaking_interval, db_pool=db_pool)
     tls: dict[str, Any] = {}
     if tls_cert and tls_key:
         tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key)}
@@ -95,7 +105,7 @@ def serve_receiver(
             f"{d.token} ({d.naam}, {d.rol.value})" for d in instellingen.deelnemers if d.token
         )
         print(
-            f"warm-referral receiver: development mode, database {db}, tokens: {tokens}",
+            f"warm-referral receiver: development mode, database {beschrijf(db)}, tokens: {tokens}",
             file=sys.stderr,
         )
     options = uvicorn_options(instellingen) | tls
@@ -134,7 +144,9 @@ def receiver_for_worker() -> Starlette:
     modus = Modus(opdracht["modus"])
     config = opdracht["config"]
     instellingen = Instellingen.laad(Path(config), modus) if config else Instellingen(modus=modus)
-    app = build_receiver(instellingen, Path(opdracht["db"]), opdracht["bewakingInterval"])
+    app = build_receiver(
+        instellingen, opdracht["db"], opdracht["bewakingInterval"], db_pool=opdracht["dbPool"]
+    )
     _stel_protocol_in(instellingen)
     _freeze_startup_objects()
     return app

@@ -16,7 +16,8 @@ latency under contention grew several times. An earlier optimistic scheme, which
 transaction outside the writer and replayed its reads inside, gained nothing measurable and is gone.
 
 Timestamps are stored as fixed-width RFC 3339 text in UTC (``format_tijdstip(...,
-vaste_breedte=True)``), so that text order is time order in the queries.
+vaste_breedte=True)``), so that text order is time order in the queries. The tables come from the
+versioned migrations (:mod:`.migrations`); a new file is migrated when it is first opened.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
@@ -44,81 +45,16 @@ from .contract import (
     Postvakbericht,
     Verwerking,
 )
+from .migrations import MIGRATIONS, Dialect, Migration, SchemaState, check, migrate
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: SQLite's busy handler serialises the writers
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["SCHEMA_VERSIE", "SqliteOpslag", "connect"]
+__all__ = ["SqliteOpslag", "connect", "migrate_sqlite", "schema_state"]
 
 T = TypeVar("T")
-
-#: The version of the tables below (``PRAGMA user_version``). A database of another version is
-#: refused with a clear error rather than misread; versioned migrations are future work.
-#: Version 3 added the table ``historien`` (the monitoring histories).
-SCHEMA_VERSIE = 3
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS antwoorden (
-    bericht_id TEXT PRIMARY KEY,
-    body_hash TEXT NOT NULL,
-    uitkomst TEXT NOT NULL,
-    body BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS gebeurtenissen (
-    conversatie_id TEXT NOT NULL,
-    volgnummer INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    inhoud BLOB NOT NULL,
-    tijdstip TEXT NOT NULL,
-    PRIMARY KEY (conversatie_id, volgnummer)
-);
-CREATE TABLE IF NOT EXISTS dossiers (
-    conversatie_id TEXT PRIMARY KEY,
-    verwijzing_id TEXT NOT NULL,
-    gemeentecode TEXT NOT NULL,
-    schuldeiser TEXT NOT NULL,
-    toestand TEXT NOT NULL,
-    wacht_op_contact INTEGER NOT NULL,
-    contactdeadline TEXT,
-    incassostop_einde TEXT NOT NULL,
-    afgerond INTEGER NOT NULL,
-    bijgewerkt_op TEXT NOT NULL,
-    volgende_tik TEXT
-);
-CREATE INDEX IF NOT EXISTS dossiers_tik ON dossiers (volgende_tik);
-CREATE INDEX IF NOT EXISTS dossiers_gemeente ON dossiers (gemeentecode, afgerond);
-CREATE INDEX IF NOT EXISTS dossiers_schuldeiser ON dossiers (schuldeiser);
-CREATE TABLE IF NOT EXISTS postvak (
-    ontvanger TEXT NOT NULL,
-    volgnummer INTEGER NOT NULL,
-    bericht_id TEXT NOT NULL UNIQUE,
-    berichttype TEXT NOT NULL,
-    body BLOB NOT NULL,
-    PRIMARY KEY (ontvanger, volgnummer)
-);
-CREATE TABLE IF NOT EXISTS verwerkingen (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    tijdstip TEXT NOT NULL,
-    trace_id TEXT NOT NULL,
-    activiteit TEXT NOT NULL,
-    betrokkene TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    conversatie_id TEXT
-);
-CREATE TABLE IF NOT EXISTS historien (
-    conversatie_id TEXT PRIMARY KEY,
-    gemeentecode TEXT NOT NULL,
-    verwijsdatum TEXT NOT NULL,
-    inhoud BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS historien_gemeente ON historien (gemeentecode, verwijsdatum);
-CREATE TABLE IF NOT EXISTS klok (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    nu TEXT
-);
-"""
 
 _MAX_BATCH = 256
 
@@ -140,27 +76,84 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def _maak_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """Create the tables in a new database; refuse one of another version."""
-    conn.execute("BEGIN IMMEDIATE")
+class _SqliteSchema:
+    """The migration runner's view of a SQLite connection (:mod:`.migrations`)."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.where = str(path)
+
+    def begin_exclusive(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def state(self) -> SchemaState:
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        if "schema_migrations" in tables:
+            (version,) = self.conn.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+            ).fetchone()
+            return SchemaState(int(version))
+        if not tables:
+            return SchemaState(0)
+        (user_version,) = self.conn.execute("PRAGMA user_version").fetchone()
+        if user_version in _USER_VERSIONS_BEFORE_MIGRATIONS:
+            return SchemaState(_USER_VERSIONS_BEFORE_MIGRATIONS[user_version], unrecorded=True)
+        raise StoreSchemaError(
+            f"{self.where}: not a database of the reference receiver, or one made by a version "
+            "before the first release (start with a new file)"
+        )
+
+    def run(self, sql: str) -> None:
+        self.conn.execute(sql)
+
+    def record(self, migration: Migration) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        self.conn.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+            (migration.version, migration.description, _ts(datetime.now(timezone.utc))),
+        )
+
+
+#: Before versioned migrations the schema was marked by ``PRAGMA user_version``: 2 for the tables
+#: of migration 1, 3 for those plus the monitoring histories (migration 2). The migration each
+#: stands for.
+_USER_VERSIONS_BEFORE_MIGRATIONS = {2: 1, 3: 2}
+
+
+def schema_state(path: str | Path) -> SchemaState:
+    """The schema version of the SQLite file ``path`` (0: new or empty)."""
+    conn = connect(path)
     try:
-        (versie,) = conn.execute("PRAGMA user_version").fetchone()
-        (tabellen,) = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if versie != SCHEMA_VERSIE and (versie != 0 or tabellen):
-            raise StoreSchemaError(
-                f"{path}: the database has schema version {versie}; this receiver reads "
-                f"version {SCHEMA_VERSIE} only (start with a new file, or use the receiver "
-                "version that made it)"
-            )
-        if versie == 0:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSIE}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        return _SqliteSchema(conn, Path(path)).state()
+    finally:
+        conn.close()
+
+
+def migrate_sqlite(
+    path: str | Path, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[Migration]:
+    """Bring the SQLite file ``path`` (created if new) to this receiver's schema; the
+    migrations applied."""
+    conn = connect(path)
+    slot = _Schrijfslot(Path(path))
+    try:
+        with slot.vast():
+            return migrate(_SqliteSchema(conn, Path(path)), migrations)
+    finally:
+        conn.close()
+        slot.sluit()
 
 
 class _SqliteTransactie:
@@ -398,7 +391,10 @@ class SqliteOpslag:
         self._slot = _Schrijfslot(self.path)
         try:
             with self._slot.vast():
-                _maak_schema(self._writer_conn, self.path)
+                schema = _SqliteSchema(self._writer_conn, self.path)
+                if schema.state().version == 0:  # a new file: the development default
+                    migrate(schema)
+                check(schema.state(), str(self.path))
         except BaseException:
             self._writer_conn.close()
             self._slot.sluit()
