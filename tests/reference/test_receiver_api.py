@@ -30,6 +30,7 @@ from receiver_support import (
     ContractViolation,
     auth,
     check_exchange,
+    db_execute,
     db_rows,
     encode,
     example,
@@ -44,6 +45,7 @@ from starlette.testclient import TestClient
 from warm_referral_reference.deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
 from warm_referral_reference.receiver.config import Instellingen, Modus
 from warm_referral_reference.receiver.http.openapi import API_VERSIE, openapi_document
+from warm_referral_reference.receiver.storage import is_postgresql
 from warm_referral_reference.receiver.storage.sqlite import connect
 
 from warm_referral import parse_json, parse_xml
@@ -62,8 +64,8 @@ BEREIKT = {
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    with running_receiver(tmp_path) as client:
+def api(receiver_db: Path | str) -> Iterator[Api]:
+    with running_receiver(receiver_db) as client:
         client.zet_klok(EVIDES_KLOK)
         yield client
 
@@ -421,8 +423,8 @@ async def _concurrently(app: Any, bodies: list[bytes], token: str = EVIDES) -> l
         )
 
 
-def test_concurrent_duplicates_are_stored_once(tmp_path: Path) -> None:
-    db = tmp_path / "receiver.sqlite3"
+def test_concurrent_duplicates_are_stored_once(receiver_db: Path | str) -> None:
+    db = receiver_db
     body = example_bytes(EVIDES_VERWIJZING)
     responses = run(_concurrently(new_app(db), [body] * 20))
     assert {r.status_code for r in responses} == {201}
@@ -437,8 +439,8 @@ def test_concurrent_duplicates_are_stored_once(tmp_path: Path) -> None:
     assert db_rows(db, "SELECT activiteit FROM verwerkingen") == [("verwijzing ontvangen",)]
 
 
-def test_concurrent_conflicting_bodies_one_wins(tmp_path: Path) -> None:
-    db = tmp_path / "receiver.sqlite3"
+def test_concurrent_conflicting_bodies_one_wins(receiver_db: Path | str) -> None:
+    db = receiver_db
     basis = example(EVIDES_VERWIJZING)
     varianten = [encode(basis | {"verwijzingId": f"EVD-2026-{i:06d}"}) for i in range(10)]
     responses = run(_concurrently(new_app(db), varianten))
@@ -450,8 +452,8 @@ def test_concurrent_conflicting_bodies_one_wins(tmp_path: Path) -> None:
     assert db_rows(db, "SELECT count(*) FROM postvak") == [(1,)]
 
 
-def test_concurrent_distinct_referrals_are_all_stored(tmp_path: Path) -> None:
-    db = tmp_path / "receiver.sqlite3"
+def test_concurrent_distinct_referrals_are_all_stored(receiver_db: Path | str) -> None:
+    db = receiver_db
     berichten = [fresh(example(EVIDES_VERWIJZING)) for _ in range(15)]
     bodies = [encode(b) for b in berichten] * 2  # and each one twice
     responses = run(_concurrently(new_app(db), bodies))
@@ -464,14 +466,18 @@ def test_concurrent_distinct_referrals_are_all_stored(tmp_path: Path) -> None:
 def test_an_answered_referral_is_durable(api: Api) -> None:
     api.stuur(EVIDES, example(EVIDES_VERWIJZING))
     # A connection of our own, opened after the answer, sees everything the answer implies.
+    assert db_rows(api.db, "SELECT toestand FROM dossiers WHERE conversatie_id = ?", CONV) == [
+        ("Ontvangen",)
+    ]
+    assert db_rows(api.db, "SELECT count(*) FROM postvak") == [(1,)]
+    assert db_rows(api.db, "SELECT count(*) FROM antwoorden") == [(1,)]
+    if is_postgresql(api.db):  # a commit returns once its WAL is on disk
+        assert db_rows(api.db, "SHOW fsync") == [("on",)]
+        assert db_rows(api.db, "SHOW synchronous_commit") == [("on",)]
+        return
     conn = sqlite3.connect(str(api.db))
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert conn.execute(
-            "SELECT toestand FROM dossiers WHERE conversatie_id = ?", (CONV,)
-        ).fetchone() == ("Ontvangen",)
-        assert conn.execute("SELECT count(*) FROM postvak").fetchone() == (1,)
-        assert conn.execute("SELECT count(*) FROM antwoorden").fetchone() == (1,)
     finally:
         conn.close()
     # Every connection of the store runs synchronous=FULL (2), the writer's included.
@@ -485,12 +491,12 @@ def test_an_answered_referral_is_durable(api: Api) -> None:
         eigen.close()
 
 
-def test_a_restarted_receiver_keeps_referrals_and_answers(tmp_path: Path) -> None:
-    with running_receiver(tmp_path) as api:
+def test_a_restarted_receiver_keeps_referrals_and_answers(receiver_db: Path | str) -> None:
+    with running_receiver(receiver_db) as api:
         api.zet_klok(EVIDES_KLOK)
         first = api.stuur(EVIDES, example(EVIDES_VERWIJZING))
         api.actie(CONV, OPPAKKEN)
-    with running_receiver(tmp_path) as api:
+    with running_receiver(receiver_db) as api:
         assert api.get("/v1/testklok", OPERATOR).json() == {"nu": EVIDES_KLOK}
         assert api.get(PAD, OPERATOR).json()["toestand"] == "Opgepakt"
         assert api.stuur(EVIDES, example(EVIDES_VERWIJZING)).content == first.content
@@ -528,7 +534,7 @@ def test_a_creditor_cannot_see_or_act_on_another_creditors_referral(verwezen: Ap
     assert verwezen.get(PAD, EVIDES).status_code == 200
 
 
-def test_an_operator_sees_only_its_municipalities(tmp_path: Path) -> None:
+def test_an_operator_sees_only_its_municipalities(receiver_db: Path | str) -> None:
     amsterdam = Deelnemer(
         "Schuldhulp Amsterdam",
         Rol.OPERATOR,
@@ -537,7 +543,7 @@ def test_an_operator_sees_only_its_municipalities(tmp_path: Path) -> None:
         token="dev-amsterdam",
     )
     instellingen = Instellingen(deelnemers=(*DEV_DEELNEMERS, amsterdam))
-    with running_receiver(tmp_path, instellingen) as api:
+    with running_receiver(receiver_db, instellingen) as api:
         api.zet_klok(EVIDES_KLOK)
         api.stuur(EVIDES, example(EVIDES_VERWIJZING))
         elders = fresh(example(EVIDES_VERWIJZING))
@@ -729,17 +735,14 @@ def test_contact_made_in_time_leaves_the_monitor_empty(verwezen: Api) -> None:
     assert bewaking["nu"] == "2026-04-20T12:00:00Z"
 
 
-def test_the_monitor_runs_in_the_background_too(tmp_path: Path) -> None:
+def test_the_monitor_runs_in_the_background_too(receiver_db: Path | str) -> None:
     """bewaak() (the lifespan's loop) fires due time facts; the test clock only makes them due."""
-    with running_receiver(tmp_path) as api:
+    with running_receiver(receiver_db) as api:
         api.zet_klok(EVIDES_KLOK)
         api.stuur(EVIDES, example(EVIDES_VERWIJZING))
         ontvanger = api.app.state.ontvanger
         # Move the stored clock directly, without PUT /v1/testklok (which runs the monitor).
-        conn = sqlite3.connect(str(api.db))
-        with conn:
-            conn.execute("UPDATE klok SET nu = '2026-04-09T00:00:00.000000+00:00'")
-        conn.close()
+        db_execute(api.db, "UPDATE klok SET nu = '2026-04-09T00:00:00.000000+00:00'")
         assert api.get(PAD, OPERATOR).json()["tijdfeiten"] == []
         assert api.client.portal is not None
         aantal = api.client.portal.call(ontvanger.bewaak)
@@ -751,10 +754,10 @@ def test_the_monitor_runs_in_the_background_too(tmp_path: Path) -> None:
 # --- the test clock in production mode --------------------------------------------------------
 
 
-def test_the_test_clock_does_not_exist_in_production(tmp_path: Path) -> None:
+def test_the_test_clock_does_not_exist_in_production(receiver_db: Path | str) -> None:
     instellingen = Instellingen(modus=Modus.PRODUCTIE)
     assert instellingen.testklok is False
-    with running_receiver(tmp_path, instellingen) as api:
+    with running_receiver(receiver_db, instellingen) as api:
         for token in (None, OPERATOR):
             assert api.get("/v1/testklok", token).status_code == 404
             response = api.put("/v1/testklok", token, json_body={"nu": "2030-01-01T00:00:00Z"})
@@ -837,10 +840,10 @@ def test_gemeente_cli_token_option(
     assert seen == [f"Bearer {EVIDES}"]
 
 
-def test_the_same_app_serves_again_after_its_lifespan_restarts(tmp_path: Path) -> None:
+def test_the_same_app_serves_again_after_its_lifespan_restarts(receiver_db: Path | str) -> None:
     """One app, two lifespans (one test client after another, as schemathesis does): the store
     closed by the first shutdown reopens instead of queueing writes no writer ever runs."""
-    app = new_app(tmp_path / "receiver.sqlite3")
+    app = new_app(receiver_db)
 
     def twee_keer() -> list[int]:
         statuses = []

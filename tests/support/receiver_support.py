@@ -1,7 +1,10 @@
 """Shared support for the reference receiver's tests (issue 6).
 
-- :func:`running_receiver`: a fresh receiver (``build_receiver(Instellingen(), tmp file)``) with its
-  lifespan running, behind an :class:`Api` client;
+- :func:`running_receiver`: a fresh receiver (``build_receiver(Instellingen(), database)``) with its
+  lifespan running, behind an :class:`Api` client; the database a SQLite file or a PostgreSQL URL
+  (the ``receiver_db`` fixture of ``tests/reference/conftest.py`` gives one of each);
+- :func:`db_rows` / :func:`db_execute`: SQL on the receiver's database through a connection of
+  our own, on either backend;
 - :class:`Api` / :class:`AsyncApi`: thin clients that check EVERY request/response pair against the
   published OpenAPI document with openapi-core, plus the NL API Design Rules that a document cannot
   express (``API-Version`` and ``Cache-Control: no-store`` on every response, problem details for
@@ -302,7 +305,7 @@ def _undocumented(response: httpx.Response) -> str | None:
 class Api:
     """A TestClient whose every exchange is checked by :func:`check_exchange`."""
 
-    def __init__(self, client: TestClient, app: Starlette, db: Path) -> None:
+    def __init__(self, client: TestClient, app: Starlette, db: Path | str) -> None:
         self.client = client
         self.app = app
         self.db = db
@@ -386,14 +389,15 @@ class AsyncApi:
         return response
 
 
-def new_app(db: Path, instellingen: Instellingen | None = None) -> Starlette:
+def new_app(db: Path | str, instellingen: Instellingen | None = None) -> Starlette:
     return build_receiver(instellingen or Instellingen(), db)
 
 
 @contextlib.contextmanager
-def running_receiver(tmp_path: Path, instellingen: Instellingen | None = None) -> Iterator[Api]:
-    """A fresh receiver on ``tmp_path/receiver.sqlite3``, lifespan running (deadline monitor on)."""
-    db = tmp_path / "receiver.sqlite3"
+def running_receiver(waar: Path | str, instellingen: Instellingen | None = None) -> Iterator[Api]:
+    """A receiver on the database ``waar`` (a folder: ``receiver.sqlite3`` in it), lifespan
+    running (deadline monitor on)."""
+    db = waar / "receiver.sqlite3" if isinstance(waar, Path) and waar.is_dir() else waar
     app = new_app(db, instellingen)
     with TestClient(app, base_url=BASE_URL, raise_server_exceptions=True) as client:
         yield Api(client, app, db)
@@ -412,10 +416,34 @@ def run(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
 
 
-def db_rows(db: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    """Rows through a fresh connection of our own: what is durably in the file."""
+def db_rows(db: Path | str, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Rows through a fresh connection of our own: what is durably in the database. ``?`` marks
+    a parameter on both backends; values come back as text where SQLite stores text (PostgreSQL's
+    uuids are turned into text too)."""
+    if isinstance(db, str) and db.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(db) as pg:
+            rows = pg.execute(sql.replace("?", "%s").encode(), args).fetchall()
+        return [tuple(str(v) if isinstance(v, uuid.UUID) else v for v in r) for r in rows]
     conn = sqlite3.connect(str(db))
     try:
         return list(conn.execute(sql, args))
+    finally:
+        conn.close()
+
+
+def db_execute(db: Path | str, sql: str, *args: Any) -> None:
+    """Change the database behind the receiver's back (committed at once)."""
+    if isinstance(db, str) and db.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as pg:
+            pg.execute(sql.replace("?", "%s").encode(), args)
+        return
+    conn = sqlite3.connect(str(db))
+    try:
+        with conn:
+            conn.execute(sql, args)
     finally:
         conn.close()

@@ -337,6 +337,71 @@ def test_a_closed_store_opens_again(database: str) -> None:
         again.sluit()
 
 
+def test_concurrent_monitors_tick_each_due_dossier_once(nieuwe_database: Callable[[], str]) -> None:
+    """The deadline monitor in two instances at the same moment (its pattern: the due dossiers,
+    a tick in each one's log, its next tick cleared): each dossier is ticked exactly once."""
+    database = nieuwe_database()
+    stores = [open_opslag(database), open_opslag(database)]
+    convs = [uuid.uuid4() for _ in range(40)]
+    nu = T0 + timedelta(days=8)
+
+    def vul(tx: Transactie) -> None:
+        for conv in convs:
+            tx.bewaar_dossier(_index(conv))
+
+    def ronde(tx: Transactie) -> int:
+        due = tx.dossiers(tik_voor=nu)
+        for index in due:
+            assert len(tx.gebeurtenissen(index.conversatie_id)) == 0  # not ticked before
+            tx.voeg_toe(index.conversatie_id, Gebeurtenisregel("Getikt", b"{}", nu))
+            tx.bewaar_dossier(_index(index.conversatie_id, volgende_tik=None, bijgewerkt_op=nu))
+        return len(due)
+
+    async def monitoren() -> list[int]:
+        return list(await asyncio.gather(*(stores[i % 2].transactie(ronde) for i in range(8))))
+
+    try:
+        _run(stores[0].transactie(vul))
+        assert sum(_run(monitoren())) == len(convs)
+        tikken = _run(stores[1].lees(lambda tx: [len(tx.gebeurtenissen(c)) for c in convs]))
+        assert tikken == [1] * len(convs)
+        assert _run(stores[0].transactie(ronde)) == 0  # nothing due any more
+    finally:
+        for store in stores:
+            store.sluit()
+
+
+def test_the_clock_never_goes_back_under_concurrent_settings(
+    nieuwe_database: Callable[[], str],
+) -> None:
+    """The test clock's pattern (read it, refuse to go back, set it) from two instances at once:
+    the clock ends at the latest time asked, whatever the order."""
+    database = nieuwe_database()
+    stores = [open_opslag(database), open_opslag(database)]
+    tijden = [T0 + timedelta(minutes=m) for m in random.Random(5).sample(range(1, 200), 30)]
+
+    def zet(nu: datetime) -> Callable[[Transactie], bool]:
+        def werk(tx: Transactie) -> bool:
+            huidig = tx.klok()
+            if huidig is not None and nu < huidig:
+                return False
+            tx.zet_klok(nu)
+            return True
+
+        return werk
+
+    async def allemaal() -> list[bool]:
+        taken = (stores[i % 2].transactie(zet(t)) for i, t in enumerate(tijden))
+        return list(await asyncio.gather(*taken))
+
+    try:
+        _run(allemaal())
+        assert _run(stores[0].lees(lambda tx: tx.klok())) == max(tijden)
+    finally:
+        for store in stores:
+            store.sluit()
+
+
 # --- the postvak ---------------------------------------------------------------------------------
 
 
@@ -379,6 +444,38 @@ def test_concurrent_senders_leave_no_gap_and_no_double_in_the_postvak(
         assert sorted(_run(allemaal())) == list(range(1, 51))
         gelezen = _run(stores[1].lees(lambda tx: tx.postvak(SCHULDEISER, 0, 500)))
         assert [b.volgnummer for b in gelezen] == list(range(1, 51))
+    finally:
+        for store in stores:
+            store.sluit()
+
+
+def test_transactions_that_fill_two_postvakken_in_opposite_orders_all_complete(
+    nieuwe_database: Callable[[], str],
+) -> None:
+    """A backend that runs transactions side by side may deadlock on two creditors taken in
+    opposite orders; it must then run one again, not fail it."""
+    database = nieuwe_database()
+    stores = [open_opslag(database), open_opslag(database)]
+    a, b = "kvk:24123456", "kvk:22012345"
+
+    def werk(eerst: str, dan: str) -> Callable[[Transactie], None]:
+        def doe(tx: Transactie) -> None:
+            tx.in_postvak(eerst, uuid.uuid4(), "Statusbericht", b"{}")
+            time.sleep(0.002)  # widen the window in which the other one takes its first
+            tx.in_postvak(dan, uuid.uuid4(), "Statusbericht", b"{}")
+
+        return doe
+
+    async def allemaal() -> None:
+        await asyncio.gather(
+            *(stores[i % 2].transactie(werk(*((a, b) if i % 2 else (b, a)))) for i in range(6))
+        )
+
+    try:
+        _run(allemaal())
+        for schuldeiser in (a, b):
+            gelezen = _run(stores[0].lees(lambda tx, s=schuldeiser: tx.postvak(s, 0, 100)))
+            assert [m.volgnummer for m in gelezen] == list(range(1, 7))
     finally:
         for store in stores:
             store.sluit()
