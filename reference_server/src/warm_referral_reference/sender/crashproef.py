@@ -3,15 +3,22 @@
 The claim under test: the sender's durable outbox plus at-least-once delivery with the same
 berichtId, and the receiver's durable commit before answering plus idempotency on berichtId, give
 exactly-once storage. Afterwards every referral must be stored exactly once at the receiver, every
-one must have its acknowledgement at the sender, and the outbox must be empty. The receiver's
-SQLite file is opened directly to count, so the check does not trust the API under test.
+one must have its acknowledgement at the sender, the outbox must be empty, and the creditor's
+postvak must be numbered 1, 2, 3, ... without a gap. The receiver's database (its SQLite file, or
+the PostgreSQL database) is read directly to count, so the check does not trust the API under test.
 
-Used by ``tests/reference/test_crash.py`` (2,000 referrals) and ``bench/crash_test.py`` (any count).
+With several instances (separate ``serve receiver`` processes on one PostgreSQL database, or on
+one SQLite file), the sender talks to a round-robin load balancer in front of them
+(:mod:`warm_referral_reference.round_robin`), and each kill hits one instance chosen at random:
+the same berichtId may then reach both instances, one after the other or at once.
+
+Used by ``tests/reference/test_crash.py`` and ``bench/crash_test.py`` (any count, either backend).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import sqlite3
 import threading
@@ -21,7 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
+from ..round_robin import RoundRobin
 from .bouwen import synthetische_verwijzing
 from .client import Retrybeleid, Verzender
 from .ontvangerproces import Ontvangerproces
@@ -52,6 +61,9 @@ class Crashresultaat:
     storingen: dict[str, int] = field(default_factory=dict)
     """Failed attempts by cause: connection refused while down, cut off mid-request, ..."""
     problemen: list[str] = field(default_factory=list)
+    instanties: int = 1
+    verbindingen: dict[int, int] = field(default_factory=dict)
+    """With several instances: connections the load balancer gave each one (by number)."""
 
     @property
     def ok(self) -> bool:
@@ -59,30 +71,37 @@ class Crashresultaat:
 
     def samenvatting(self) -> str:
         storingen = ", ".join(f"{n} {soort}" for soort, n in sorted(self.storingen.items()))
+        verdeling = ""
+        if self.instanties > 1:
+            verdeling = "; connections per instance " + ", ".join(
+                f"#{i + 1}: {self.verbindingen.get(i, 0)}" for i in range(self.instanties)
+            )
         return (
             f"sent {self.verzonden} / stored {self.opgeslagen} / duplicates {self.dubbel} / "
             f"lost {self.kwijt}\n"
             f"acknowledged {self.bevestigd}, pending {self.openstaand}, refused {self.geweigerd}; "
-            f"receiver killed {self.kills}x; {self.pogingen} HTTP attempts "
+            f"{self.instanties} receiver instance{'s' if self.instanties != 1 else ''}, "
+            f"killed {self.kills}x{verdeling}; {self.pogingen} HTTP attempts "
             f"(failed: {storingen or 'none'}); {self.duur:.1f}s"
         )
 
 
 class _Sloper(threading.Thread):
-    """Kills the receiver at random moments of the stream and restarts it on the same file and
-    port. The moments are random points of progress (acknowledged referrals), so the kills land
-    mid-stream however fast or loaded the machine is, plus a random fraction of a second."""
+    """Kills a receiver instance (one chosen at random) at random moments of the stream and
+    restarts it on the same database and port. The moments are random points of progress
+    (acknowledged referrals), so the kills land mid-stream however fast or loaded the machine is,
+    plus a random fraction of a second."""
 
     def __init__(
         self,
-        ontvanger: Ontvangerproces,
+        ontvangers: list[Ontvangerproces],
         outbox: Outbox,
         punten: list[int],
         rng: random.Random,
         melding: Callable[[str], None],
     ) -> None:
         super().__init__(name="crashproef-sloper", daemon=True)
-        self.ontvanger = ontvanger
+        self.ontvangers = ontvangers
         self.outbox = outbox
         self.punten = punten
         self.rng = rng
@@ -99,63 +118,91 @@ class _Sloper(threading.Thread):
                         return
                 if self.stop.wait(self.rng.uniform(0.0, 0.25)):
                     return
-                self.ontvanger.kill()
+                nummer = self.rng.randrange(len(self.ontvangers))
+                slachtoffer = self.ontvangers[nummer]
+                slachtoffer.kill()
                 self.kills += 1
+                welke = f" instance #{nummer + 1}" if len(self.ontvangers) > 1 else ""
                 self.melding(
-                    f"  kill -9 #{self.kills} after {punt} acknowledged "
+                    f"  kill -9 #{self.kills}{welke} after {punt} acknowledged "
                     f"({time.strftime('%H:%M:%S')})"
                 )
                 time.sleep(self.rng.uniform(0.0, 0.3))  # down a little longer, now and then
-                self.ontvanger.start()
+                slachtoffer.start()
         except BaseException as exc:  # reported by the main thread
             self.fout = exc
 
 
-def _ontvangertelling(db: Path) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str]]:
-    """Per conversatieId: dossiers, intake events, stored answers' referrals, acknowledgements."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        dossiers = Counter(r[0] for r in conn.execute("SELECT conversatie_id FROM dossiers"))
-        intake = Counter(
-            r[0]
-            for r in conn.execute(
-                "SELECT conversatie_id FROM gebeurtenissen WHERE type = 'VerwijzingOntvangen'"
-            )
-        )
-        verwijzingen = Counter(r[0] for r in conn.execute("SELECT verwijzing_id FROM dossiers"))
-        bevestigingen = Counter(
-            r[0]
-            for r in conn.execute(
-                "SELECT json_extract(body, '$.crossReferentie') FROM postvak "
-                "WHERE berichttype = 'Ontvangstbevestiging'"
-            )
-        )
-    finally:
-        conn.close()
-    return dossiers, intake, verwijzingen, bevestigingen
+_TELLINGEN = {
+    # Per conversatieId: dossiers, intake events; per verwijzingId: dossiers; per crossReferentie:
+    # the Ontvangstbevestigingen in the postvak; and the creditor's postvak numbers, in order.
+    "dossiers": "SELECT conversatie_id FROM dossiers",
+    "intake": "SELECT conversatie_id FROM gebeurtenissen WHERE type = 'VerwijzingOntvangen'",
+    "verwijzingen": "SELECT verwijzing_id FROM dossiers",
+    "bevestigingen": "SELECT body FROM postvak WHERE berichttype = 'Ontvangstbevestiging'",
+    "volgnummers": "SELECT volgnummer FROM postvak WHERE ontvanger = 'oin:00000003241234560000' "
+    "ORDER BY volgnummer",
+}
+
+
+def _ontvangertelling(db: Path | str) -> dict[str, list[Any]]:
+    """The rows of :data:`_TELLINGEN`' queries (first column), read from the receiver's database
+    itself; identifiers as text, the acknowledgements' crossReferentie."""
+    rijen: dict[str, list[Any]]
+    if isinstance(db, str):
+        import psycopg
+
+        with psycopg.connect(db) as pg:
+            rijen = {k: [r[0] for r in pg.execute(q.encode())] for k, q in _TELLINGEN.items()}
+    else:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            rijen = {k: [r[0] for r in conn.execute(q)] for k, q in _TELLINGEN.items()}
+        finally:
+            conn.close()
+    for soort in ("dossiers", "intake"):
+        rijen[soort] = [str(c) for c in rijen[soort]]
+    rijen["bevestigingen"] = [
+        json.loads(bytes(b))["crossReferentie"] for b in rijen["bevestigingen"]
+    ]
+    return rijen
 
 
 async def draai_crashproef(
     aantal: int,
     map: Path,
     *,
+    db: str | None = None,
+    instanties: int = 1,
     kills: int = 5,
     tempo: float = 400.0,
     gelijktijdig: int = 32,
     seed: int | None = None,
     melding: Callable[[str], None] = lambda _: None,
 ) -> Crashresultaat:
-    """Stream ``aantal`` referrals (enqueued at most ``tempo`` per second) while the receiver is
-    killed ``kills`` times at random moments and restarted; then check."""
+    """Stream ``aantal`` referrals (enqueued at most ``tempo`` per second) to ``instanties``
+    receiver processes on one database (``db``: a migrated PostgreSQL database's URL; by default a
+    SQLite file in ``map``) while one of them is killed ``kills`` times at random moments and
+    restarted; then check. Files (outbox, logs) go in ``map``."""
     rng = random.Random(seed)
     begin = time.monotonic()
-    ontvanger = Ontvangerproces(map / "ontvanger.sqlite3")
+    database: Path | str = db if db is not None else map / "ontvanger.sqlite3"
+    ontvangers = [
+        Ontvangerproces(database, log=map / f"ontvanger-{i + 1}.log") for i in range(instanties)
+    ]
     outbox = Outbox(map / "verzender.sqlite3")
-    ontvanger.start()
+    balans: RoundRobin | None = None
+    for ontvanger in ontvangers:
+        ontvanger.start()
+    if instanties > 1:
+        balans = RoundRobin([(o.host, o.port) for o in ontvangers]).start()
+        url = f"{balans.url}/v1"
+    else:
+        url = ontvangers[0].url
     punten = sorted(rng.randrange(aantal // 20, aantal * 19 // 20 + 1) for _ in range(kills))
-    sloper = _Sloper(ontvanger, outbox, punten, rng, melding)
+    sloper = _Sloper(ontvangers, outbox, punten, rng, melding)
     verzender = Verzender(
-        outbox, ontvanger.url, token="dev-evides", gelijktijdig=gelijktijdig, timeout=5.0,
+        outbox, url, token="dev-evides", gelijktijdig=gelijktijdig, timeout=5.0,
         beleid=Retrybeleid(basis=0.05, plafond=1.0), rng=random.Random(rng.random()),
     )  # fmt: skip
     stop = asyncio.Event()
@@ -186,8 +233,9 @@ async def draai_crashproef(
         await asyncio.to_thread(sloper.join)
         if sloper.fout is not None:
             raise sloper.fout
-        if ontvanger.pid is None:
-            ontvanger.start()
+        for ontvanger in ontvangers:
+            if ontvanger.pid is None:
+                ontvanger.start()
         stop.set()
         await dienst  # raises if the service failed
         await verzender.haal_postvak()  # the last acknowledgements, also those whose 201 was lost
@@ -198,15 +246,26 @@ async def draai_crashproef(
             dienst.cancel()
         await asyncio.gather(dienst, return_exceptions=True)
         await verzender.aclose()
-        ontvanger.stop()
-    resultaat = _controleer(ontvanger.db, outbox, verzonden, sloper.kills)
+        for ontvanger in ontvangers:
+            ontvanger.stop()
+        if balans is not None:
+            balans.stop()
+    resultaat = _controleer(database, outbox, verzonden, sloper.kills)
     resultaat.duur = time.monotonic() - begin
     resultaat.storingen = dict(verzender.storingen)
+    resultaat.instanties = instanties
+    if balans is not None:
+        resultaat.verbindingen = dict(balans.verbindingen)
     return resultaat
 
 
-def _controleer(db: Path, outbox: Outbox, verzonden: list[str], kills: int) -> Crashresultaat:
-    dossiers, intake, verwijzingen, bevestigd_daar = _ontvangertelling(db)
+def _controleer(db: Path | str, outbox: Outbox, verzonden: list[str], kills: int) -> Crashresultaat:
+    telling = _ontvangertelling(db)
+    dossiers, intake = Counter(telling["dossiers"]), Counter(telling["intake"])
+    verwijzingen, bevestigd_daar = (
+        Counter(telling["verwijzingen"]),
+        Counter(telling["bevestigingen"]),
+    )
     tellingen = outbox.tellingen()
     rijen = outbox.alle_uitgaand()
     inbox = Counter(
@@ -230,6 +289,9 @@ def _controleer(db: Path, outbox: Outbox, verzonden: list[str], kills: int) -> C
         )
     if kwijt:
         problemen.append(f"{len(kwijt)} referrals lost, e.g. {sorted(kwijt)[:3]}")
+    volgnummers = telling["volgnummers"]
+    if volgnummers != list(range(1, len(volgnummers) + 1)):
+        problemen.append("the creditor's postvak is not numbered 1, 2, 3, ... without a gap")
     vreemd = set(dossiers) - verzonden_set
     if vreemd:
         problemen.append(f"{len(vreemd)} referrals at the receiver that were never sent")

@@ -1,7 +1,8 @@
 """The reference receiver as a child process, for the demo and the crash test.
 
 A real process, so that it can be killed with SIGKILL (no cleanup, no flush, exactly like a power
-cut as far as the process is concerned) and restarted on the same database file and port.
+cut as far as the process is concerned) and restarted on the same database and port. The database
+is a SQLite file or a PostgreSQL URL (migrated beforehand), passed on as ``--db``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class Ontvangerproces:
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         port: int | None = None,
         *,
         host: str = "127.0.0.1",
@@ -46,7 +47,9 @@ class Ontvangerproces:
         self.config = config
         self.host = host
         self.port = port or vrije_poort(host)
-        self.log = log or db.with_suffix(".log")
+        if log is None and not isinstance(db, Path):
+            raise ValueError("a receiver on a database URL needs a log file")
+        self.log = log or Path(db).with_suffix(".log")
         self.bewaking_interval = bewaking_interval
         self._proces: subprocess.Popen[bytes] | None = None
         self.starts = 0
