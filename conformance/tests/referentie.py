@@ -54,16 +54,27 @@ def wacht_op(
     raise TimeoutError(f"{url} did not answer within {seconden} s")
 
 
+def migreer(db: str) -> None:
+    """``warm-referral migrate --db DB``: a PostgreSQL database is served only once migrated."""
+    subprocess.run(
+        [sys.executable, "-m", "warm_referral", "migrate", "--db", db],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
 @contextlib.contextmanager
-def ontvanger(tmp: Path, *, mutant: str | None = None) -> Iterator[str]:
+def ontvanger(tmp: Path, *, mutant: str | None = None, db: str | None = None) -> Iterator[str]:
     """A fresh reference receiver (development mode, the kit's configuration) on a free port; its
-    base URL. ``mutant`` names a library patch from mutanten_lancering.py to apply first."""
+    base URL. ``mutant`` names a library patch from mutanten_lancering.py to apply first; ``db``
+    a migrated database (a PostgreSQL URL) instead of a new SQLite file in ``tmp``."""
     poort = vrije_poort()
     argumenten = [
         "serve",
         "receiver",
         "--db",
-        str(tmp / f"ontvanger-{poort}.sqlite3"),
+        db or str(tmp / f"ontvanger-{poort}.sqlite3"),
         "--host",
         "127.0.0.1",
         "--port",

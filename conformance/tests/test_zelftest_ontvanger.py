@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import referentie
@@ -22,8 +23,30 @@ def ontvanger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def ontvanger_op_postgresql(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server: Any
+) -> Iterator[str]:
+    """The reference receiver on a fresh PostgreSQL database of the session's real server
+    (``tests/support/postgres_fixtures.py``), migrated with ``warm-referral migrate``."""
+    db = postgres_server.create_database()
+    referentie.migreer(db)
+    with referentie.ontvanger(tmp_path_factory.mktemp("ontvanger-pg"), db=db) as url:
+        yield url
+
+
 @pytest.mark.eis("WD-BER-01", "WD-ONTV-03", "WD-ENV-03", "WD-TERUG-01", "WD-PRIV-01")
 def test_the_reference_receiver_passes_every_must_but_its_known_deviations(ontvanger: str) -> None:
+    _passes_every_must_but_its_known_deviations(ontvanger)
+
+
+@pytest.mark.slow
+def test_on_postgresql_too(ontvanger_op_postgresql: str) -> None:
+    """The same run against the reference receiver on its other storage backend."""
+    _passes_every_must_but_its_known_deviations(ontvanger_op_postgresql)
+
+
+def _passes_every_must_but_its_known_deviations(ontvanger: str) -> None:
     run = draai_tegen(referentie.doelwit(ontvanger), limiet=300)
     gefaald = {e.eis for e in run.eisen if e.status is Status.GEFAALD}
     assert gefaald == referentie.bekende_afwijkingen(), (

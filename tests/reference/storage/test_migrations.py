@@ -186,3 +186,19 @@ def test_an_unreachable_postgresql_server_is_one_clear_line(
     fout = capsys.readouterr().err
     assert "cannot connect" in fout
     assert "geheim" not in fout and "someone:***@" in fout  # the password never printed
+
+
+def test_the_receiver_refuses_to_start_on_an_unmigrated_database(
+    leeg: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One clear line naming the command that fixes it, no traceback (a new SQLite file is the
+    exception: it is migrated on first open, so it is made too new here instead)."""
+    if not is_postgresql(leeg):
+        migreer(leeg, [*MIGRATIONS, VOLGENDE])
+    for workers in ("1", "2"):
+        code = main(["serve", "receiver", "--db", leeg, "--port", "9", "--workers", workers])
+        assert code == 1
+        fout = capsys.readouterr().err
+        assert fout.startswith("warm-referral serve: ")
+        assert ("run 'warm-referral migrate --db" in fout) or ("newer than this" in fout)
+        assert "Traceback" not in fout
