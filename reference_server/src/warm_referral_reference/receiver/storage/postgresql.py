@@ -109,8 +109,19 @@ def _sleutel(waarde: UUID) -> int:
 
 
 def _configureer(conn: psycopg.Connection[Any]) -> None:
-    # Timestamps come back in UTC (the store's convention); every value is bound, never inlined.
-    conn.execute("SET TimeZone TO 'UTC'")
+    # Timestamps come back in UTC (the store's convention). A commit returns only once its WAL is
+    # on disk, whatever the server's or the role's default says: the receiver acknowledges only
+    # what is durable.
+    conn.execute("SET TimeZone TO 'UTC'; SET synchronous_commit TO on")
+
+
+def _controleer_duurzaam(conn: psycopg.Connection[Any], where: str) -> None:
+    row = conn.execute("SHOW fsync").fetchone()
+    if row is None or row[0] != "on":
+        raise StoreUnavailable(
+            f"{where}: the server runs with fsync off, so a commit is not durable; the receiver "
+            "acknowledges only durable referrals (set fsync = on)"
+        )
 
 
 class _PgTransactie:
@@ -403,13 +414,14 @@ class PostgresOpslag:
         try:
             pool.open(wait=True, timeout=15)
             with pool.connection() as conn:
+                _controleer_duurzaam(conn, self.where)
                 check(_PgSchema(conn, self.where).state(), self.where)
         except psycopg_pool.PoolTimeout:
             pool.close()
             raise StoreUnavailable(
                 f"{self.where}: cannot connect to PostgreSQL within 15 s"
             ) from None
-        except (StoreSchemaError, psycopg.Error):
+        except (StoreSchemaError, StoreUnavailable, psycopg.Error):
             pool.close()
             raise
         self._pool = pool

@@ -1,0 +1,129 @@
+"""What only the PostgreSQL backend does (the contract suite covers what every backend does):
+durable settings on every connection, a server that cannot make commits durable is refused, the
+pool's bound, the password never shown, the advisory locks as other sessions see them."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from warm_referral_reference.receiver.errors import StoreUnavailable
+from warm_referral_reference.receiver.storage import (
+    Gebeurtenisregel,
+    Transactie,
+    beschrijf,
+    open_opslag,
+)
+
+psycopg = pytest.importorskip("psycopg")
+
+T0 = datetime(2026, 4, 1, 8, 30, tzinfo=timezone.utc)
+
+
+def test_every_connection_commits_durably(postgres_database: str) -> None:
+    opslag = open_opslag(postgres_database)
+    try:
+
+        def instellingen(tx: Any) -> tuple[str, str]:
+            sync = tx.conn.execute("SHOW synchronous_commit").fetchone()[0]
+            zone = tx.conn.execute("SHOW TimeZone").fetchone()[0]
+            return sync, zone
+
+        assert asyncio.run(opslag.transactie(instellingen)) == ("on", "UTC")
+    finally:
+        opslag.sluit()
+
+
+def test_a_role_whose_commits_are_asynchronous_still_commits_durably(
+    postgres_database: str,
+) -> None:
+    """``synchronous_commit = off`` as a database default would acknowledge before the WAL is on
+    disk; every connection of the store sets it back."""
+    with psycopg.connect(postgres_database, autocommit=True) as conn:
+        naam = conn.execute("SELECT current_database()").fetchone()[0]
+        conn.execute(f'ALTER DATABASE "{naam}" SET synchronous_commit = off')
+    opslag = open_opslag(postgres_database)
+    try:
+        sync = asyncio.run(
+            opslag.transactie(lambda tx: tx.conn.execute("SHOW synchronous_commit").fetchone()[0])
+        )
+        assert sync == "on"
+    finally:
+        opslag.sluit()
+
+
+def test_the_pool_bounds_the_connections(postgres_database: str) -> None:
+    opslag = open_opslag(postgres_database, pool=2)
+    conv = uuid.uuid4()
+
+    def werk(tx: Any) -> int:
+        tx.voeg_toe(conv, Gebeurtenisregel("Getikt", b"{}", T0))
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        return int(tx.conn.execute(sql).fetchone()[0])
+
+    async def veel() -> list[int]:
+        return list(await asyncio.gather(*(opslag.transactie(werk) for _ in range(30))))
+
+    try:
+        assert max(asyncio.run(veel())) <= 2
+        assert len(asyncio.run(opslag.lees(lambda tx: tx.gebeurtenissen(conv)))) == 30
+    finally:
+        opslag.sluit()
+
+
+def test_the_password_is_never_shown() -> None:
+    url = "postgresql://ontvanger:s3cr3t@db.example:5432/warm?sslmode=require"
+    assert beschrijf(url) == "postgresql://ontvanger:***@db.example:5432/warm?sslmode=require"
+    assert beschrijf("postgresql:///warm?host=/run/postgresql") == (
+        "postgresql:///warm?host=/run/postgresql"
+    )
+
+
+def test_a_waiting_transaction_holds_the_referral_until_its_commit(postgres_database: str) -> None:
+    """Another session sees the lock of a referral being worked on (pg_locks, our namespace), and
+    a second transaction on that referral waits for the first to commit, then reads its work."""
+    opslag = open_opslag(postgres_database)
+    conv = uuid.uuid4()
+    volgorde: list[str] = []
+
+    def eerste(tx: Transactie) -> None:
+        tx.voeg_toe(conv, Gebeurtenisregel("een", b"{}", T0))
+        with psycopg.connect(postgres_database) as ander:
+            sloten = ander.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+                (0x5752_0002,),
+            ).fetchone()[0]
+        assert sloten == 1
+        volgorde.append("eerste klaar")
+
+    def tweede(tx: Transactie) -> int:
+        n = len(tx.gebeurtenissen(conv))
+        volgorde.append(f"tweede zag {n}")
+        return n
+
+    async def beide() -> list[Any]:
+        een = asyncio.ensure_future(opslag.transactie(eerste))
+        await asyncio.sleep(0)
+        return list(await asyncio.gather(een, opslag.transactie(tweede)))
+
+    try:
+        asyncio.run(beide())
+        assert volgorde in (["eerste klaar", "tweede zag 1"], ["tweede zag 0", "eerste klaar"])
+    finally:
+        opslag.sluit()
+
+
+@pytest.mark.slow
+def test_a_server_without_fsync_is_refused() -> None:
+    """A server of its own (a few seconds to start), with fsync off."""
+    from warm_referral_reference.receiver.storage import migreer
+    from warm_referral_reference.temporary_postgres import TemporaryPostgres
+
+    with TemporaryPostgres(settings={"fsync": "off"}) as server:
+        url = server.create_database()
+        migreer(url)
+        with pytest.raises(StoreUnavailable, match="fsync off"):
+            open_opslag(url)
