@@ -126,16 +126,16 @@ class TemporaryPostgres:
                 self._bin / "initdb", "-D", data, "-U", "postgres", "--auth=trust",
                 "--encoding=UTF8", "--locale=C", "--no-sync",
             )  # fmt: skip
-            options = [
-                "-c listen_addresses=''",
-                f"-c unix_socket_directories='{self.folder}'",
-                f"-c port={self.port}",
-                *(f"-c {name}={value}" for name, value in self.settings.items()),
-            ]
-            self._run(
-                self._bin / "pg_ctl", "-D", data, "-l", self.folder / "server.log", "-w",
-                "-t", "60", "-o", " ".join(options), "start",
-            )  # fmt: skip
+            settings = {
+                "listen_addresses": "''",
+                "unix_socket_directories": f"'{self.folder}'",
+                "port": str(self.port),
+                **self.settings,
+            }
+            # In the configuration file, not on pg_ctl's command line: a restart keeps them.
+            with open(data / "postgresql.conf", "a", encoding="utf-8") as conf:
+                conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
+            self._pg_ctl_start()
         except subprocess.CalledProcessError as exc:
             log = self.log()
             self.stop()
@@ -143,6 +143,19 @@ class TemporaryPostgres:
                 f"PostgreSQL did not start: {exc.stderr or exc.stdout}\n{log}"
             ) from None
         return self
+
+    def _pg_ctl_start(self) -> None:
+        assert self._bin is not None and self.folder is not None
+        log = self.folder / "server.log"
+        self._run(
+            self._bin / "pg_ctl", "-D", self.folder / "data", "-l", log, "-w", "-t", "60", "start"
+        )
+
+    def restart(self) -> None:
+        """Stop the server at once (as a crash would: ``-m immediate``) and start it again."""
+        assert self._bin is not None and self.folder is not None
+        self._run(self._bin / "pg_ctl", "-D", self.folder / "data", "-m", "immediate", "-w", "stop")
+        self._pg_ctl_start()
 
     def log(self) -> str:
         if self.folder is None:

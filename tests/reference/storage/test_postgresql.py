@@ -127,3 +127,30 @@ def test_a_server_without_fsync_is_refused() -> None:
         migreer(url)
         with pytest.raises(StoreUnavailable, match="fsync off"):
             open_opslag(url)
+
+
+@pytest.mark.slow
+def test_the_store_carries_on_after_the_server_restarts() -> None:
+    """The server crashes and comes back (a server of its own): the pool's connections are dead,
+    the next transaction gets a new one, and what was committed before is there."""
+    from warm_referral_reference.receiver.storage import migreer
+    from warm_referral_reference.temporary_postgres import TemporaryPostgres
+
+    with TemporaryPostgres() as server:
+        url = server.create_database()
+        migreer(url)
+        opslag = open_opslag(url, pool=3)
+        conv = uuid.uuid4()
+        try:
+            for soort in ("voor", "na"):
+                asyncio.run(
+                    opslag.transactie(
+                        lambda tx, s=soort: tx.voeg_toe(conv, Gebeurtenisregel(s, b"{}", T0))
+                    )
+                )
+                if soort == "voor":
+                    server.restart()
+            regels = asyncio.run(opslag.lees(lambda tx: tx.gebeurtenissen(conv)))
+            assert [r.type for r in regels] == ["voor", "na"]
+        finally:
+            opslag.sluit()

@@ -140,7 +140,10 @@ class Transactie(Protocol):
         tik_voor: datetime | None = None,
     ) -> list[DossierIndex]:
         """Index entries, filtered, least recently changed first; ``tik_voor`` keeps those with
-        a time fact due by then."""
+        a time fact due by then. In a write transaction ``tik_voor`` claims them (the deadline
+        monitor's pattern): a backend that runs transactions side by side leaves out the entries
+        another transaction is working on, so that two monitors never tick one referral twice;
+        those are due again at the next pass."""
 
     def bewaar_historie(self, regel: Historieregel) -> None:
         """Insert or replace the monitoring history of a referral (the latest wins)."""
@@ -177,7 +180,10 @@ class Opslag(Protocol):
 
     async def transactie(self, werk: Callable[[Transactie], T]) -> T:
         """Run ``werk`` atomically; return after a durable commit. An exception rolls back
-        everything ``werk`` wrote and is raised here."""
+        everything ``werk`` wrote and is raised here. Concurrent transactions behave as if they
+        ran one after the other. A backend that runs them side by side may roll ``werk`` back
+        after a conflict (a deadlock) and run it again, so ``werk`` must have no effect outside
+        its transaction."""
 
     async def lees(self, werk: Callable[[Transactie], T]) -> T:
         """Run ``werk`` on a consistent snapshot, without writing."""

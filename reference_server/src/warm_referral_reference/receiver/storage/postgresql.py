@@ -455,7 +455,14 @@ class PostgresOpslag:
         opnieuw = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
         for poging in range(1, MAX_POGINGEN + 1):
             with pool.connection() as conn:
-                conn.execute("BEGIN")
+                try:
+                    conn.execute("BEGIN")
+                except psycopg.OperationalError:
+                    # A connection the server dropped (a restart): nothing ran yet, so another
+                    # connection may try; the pool replaces this one.
+                    if poging == MAX_POGINGEN:
+                        raise
+                    continue
                 try:
                     uitkomst = werk(_PgTransactie(conn, schrijven=True))
                 except opnieuw:
