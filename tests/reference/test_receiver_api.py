@@ -463,6 +463,49 @@ def test_concurrent_distinct_referrals_are_all_stored(receiver_db: Path | str) -
     assert db_rows(db, "SELECT count(*) FROM postvak") == [(15,)]
 
 
+def test_two_instances_on_one_database_answer_each_message_once(receiver_db: Path | str) -> None:
+    """Two receivers (two apps, each with its own store, as two ``serve receiver`` processes) on
+    one database, the same referrals sent to both at once: each stored once, each retry answered
+    with the original Ontvangstbevestiging, the postvak numbered 1..n; then a deadline monitor
+    pass in both instances at once fires each due time fact once."""
+    berichten = [fresh(example(EVIDES_VERWIJZING)) for _ in range(8)]
+    bodies = [encode(b) for b in berichten]
+
+    async def beide() -> tuple[list[httpx.Response], list[int]]:
+        een, twee = new_app(receiver_db), new_app(receiver_db)
+        async with running_async(een) as a, running_async(twee) as b:
+            zet = await a.request(
+                "PUT", "/v1/testklok", token=OPERATOR, content=encode({"nu": EVIDES_KLOK})
+            )
+            assert zet.status_code == 200
+            antwoorden = await asyncio.gather(
+                *(
+                    client.request("POST", "/v1/berichten", token=EVIDES, content=body)
+                    for body in bodies
+                    for client in (a, b)
+                )
+            )
+            # Ten days on (the clock is shared: it lives in the database), both monitors at once.
+            db_execute(receiver_db, "UPDATE klok SET nu = '2026-04-11T00:00:00.000000+00:00'")
+            getikt = await asyncio.gather(
+                een.state.ontvanger.bewaak(), twee.state.ontvanger.bewaak()
+            )
+        return list(antwoorden), list(getikt)
+
+    antwoorden, getikt = run(beide())
+    assert {r.status_code for r in antwoorden} == {201}
+    for i in range(len(bodies)):  # both instances gave the same answer to the same message
+        assert antwoorden[2 * i].content == antwoorden[2 * i + 1].content
+    assert sorted(r[0] for r in db_rows(receiver_db, "SELECT conversatie_id FROM dossiers")) == (
+        sorted(b["conversatieId"] for b in berichten)
+    )
+    volgnummers = db_rows(receiver_db, "SELECT volgnummer FROM postvak ORDER BY volgnummer")
+    assert [r[0] for r in volgnummers] == list(range(1, len(bodies) + 1))
+    assert sum(getikt) == len(bodies)  # each referral's contact deadline fired once
+    tikken = db_rows(receiver_db, "SELECT count(*) FROM gebeurtenissen WHERE type = 'Getikt'")
+    assert tikken == [(len(bodies),)]
+
+
 def test_an_answered_referral_is_durable(api: Api) -> None:
     api.stuur(EVIDES, example(EVIDES_VERWIJZING))
     # A connection of our own, opened after the answer, sees everything the answer implies.
