@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,10 +39,14 @@ def test_every_connection_commits_durably(postgres_database: str) -> None:
 
 
 def test_a_role_whose_commits_are_asynchronous_still_commits_durably(
-    postgres_database: str,
+    nieuwe_postgres: Callable[..., str],
 ) -> None:
     """``synchronous_commit = off`` as a database default would acknowledge before the WAL is on
     disk; every connection of the store sets it back."""
+    from warm_referral_reference.receiver.storage import migreer
+
+    postgres_database = nieuwe_postgres(migreer_=False)  # changed below: used by no other test
+    migreer(postgres_database)
     with psycopg.connect(postgres_database, autocommit=True) as conn:
         naam = conn.execute("SELECT current_database()").fetchone()[0]
         conn.execute(f'ALTER DATABASE "{naam}" SET synchronous_commit = off')
@@ -93,7 +98,9 @@ def test_a_waiting_transaction_holds_the_referral_until_its_commit(postgres_data
         tx.voeg_toe(conv, Gebeurtenisregel("een", b"{}", T0))
         with psycopg.connect(postgres_database) as ander:
             sloten = ander.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+                "AND granted AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())",
                 (0x5752_0002,),
             ).fetchone()[0]
         assert sloten == 1
