@@ -161,3 +161,33 @@ def test_the_store_carries_on_after_the_server_restarts() -> None:
             assert [r.type for r in regels] == ["voor", "na"]
         finally:
             opslag.sluit()
+
+
+def test_a_log_can_be_replaced_and_appending_continues_after_it(postgres_database: str) -> None:
+    """The erasure issue 12 adds to the contract (``vervang_gebeurtenissen``), ready on this
+    backend: the old entries are gone, the new ones in order, the next append after them."""
+    opslag = open_opslag(postgres_database)
+    conv = uuid.uuid4()
+
+    def vul(tx: Any) -> None:
+        for soort in ("VerwijzingOntvangen", "BerichtVerstuurd", "Getikt"):
+            tx.voeg_toe(conv, Gebeurtenisregel(soort, b'{"naam": "Vries"}', T0))
+
+    def vervang(tx: Any) -> None:
+        tx.vervang_gebeurtenissen(conv, [Gebeurtenisregel("Gewist", b"{}", T0)])
+        tx.voeg_toe(conv, Gebeurtenisregel("Getikt", b"{}", T0))
+
+    try:
+        asyncio.run(opslag.transactie(vul))
+        asyncio.run(opslag.transactie(vervang))
+        regels = asyncio.run(opslag.lees(lambda tx: tx.gebeurtenissen(conv)))
+        assert [(r.type, r.inhoud) for r in regels] == [("Gewist", b"{}"), ("Getikt", b"{}")]
+        with psycopg.connect(postgres_database) as conn:
+            rijen = conn.execute(
+                "SELECT volgnummer FROM gebeurtenissen WHERE conversatie_id = %s "
+                "ORDER BY volgnummer",
+                (conv,),
+            ).fetchall()
+        assert [r[0] for r in rijen] == [1, 2]
+    finally:
+        opslag.sluit()

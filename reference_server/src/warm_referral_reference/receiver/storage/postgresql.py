@@ -184,6 +184,17 @@ class _PgTransactie:
             (conversatie_id, regel.type, regel.inhoud, regel.tijdstip, conversatie_id),
         )
 
+    def vervang_gebeurtenissen(
+        self, conversatie_id: UUID, regels: Sequence[Gebeurtenisregel]
+    ) -> None:
+        """Replace the referral's log (issue 12's erasure, which extends the contract on its
+        branch). PostgreSQL keeps a deleted row's bytes until VACUUM reuses its space (autovacuum
+        does, soon after), and in WAL and backups as long as those are kept."""
+        self._conversatie(conversatie_id)
+        self.conn.execute("DELETE FROM gebeurtenissen WHERE conversatie_id = %s", (conversatie_id,))
+        for regel in regels:
+            self.voeg_toe(conversatie_id, regel)
+
     def dossier(self, conversatie_id: UUID) -> DossierIndex | None:
         self._conversatie(conversatie_id)
         row = self.conn.execute(
