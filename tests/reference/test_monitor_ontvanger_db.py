@@ -8,6 +8,7 @@ those of the referrals sent, with the organisation from the receiver's configura
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -137,6 +138,33 @@ def test_export_writes_json_lines_to_stdout(
     regels = capsys.readouterr().out.splitlines()
     assert len(regels) == 7
     assert all(json.loads(r)["formaat"] == "verwijzingshistorie/1" for r in regels)
+
+
+def test_export_reads_a_postgresql_database_alike(
+    ontvanger_db: Path, postgres_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same histories, stored through the storage contract in PostgreSQL, export the same
+    (``--ontvanger-db`` takes the URL)."""
+    from warm_referral_reference.receiver.storage import open_opslag
+
+    bron, doel = open_opslag(ontvanger_db), open_opslag(postgres_database)
+    try:
+        regels = asyncio.run(bron.lees(lambda tx: list(tx.historien())))
+
+        def bewaar(tx: Any) -> None:
+            for regel in regels:
+                tx.bewaar_historie(regel)
+
+        asyncio.run(doel.transactie(bewaar))
+    finally:
+        bron.sluit()
+        doel.sluit()
+    assert main(["monitor", "export", "--ontvanger-db", str(ontvanger_db)]) == 0
+    uit_sqlite = sorted(capsys.readouterr().out.splitlines())
+    assert main(["monitor", "export", "--ontvanger-db", postgres_database]) == 0
+    uit_postgresql = sorted(capsys.readouterr().out.splitlines())
+    assert len(uit_postgresql) == 7
+    assert uit_postgresql == uit_sqlite
 
 
 @pytest.mark.parametrize(

@@ -125,20 +125,31 @@ def test_two_migrations_at_once_apply_each_step_once(leeg: str) -> None:
     assert schemastand(leeg).version == LATEST
 
 
-def test_a_sqlite_file_from_before_migrations_is_adopted(tmp_path: Path) -> None:
-    """Before versioned migrations a file had migration 1's tables and ``user_version`` 2."""
+@pytest.mark.parametrize(("user_version", "migrations"), [(2, 1), (3, 2)])
+def test_a_sqlite_file_from_before_migrations_is_adopted(
+    tmp_path: Path, user_version: int, migrations: int
+) -> None:
+    """Before versioned migrations a file had migration 1's tables and ``user_version`` 2, or
+    those and the monitoring histories (migration 2) and ``user_version`` 3: adopting it records
+    those migrations without running them (their tables hold data), then applies the rest."""
     db = tmp_path / "oud.sqlite3"
     conn = sqlite3.connect(db)
-    for statement in MIGRATIONS[0].sqlite.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    for migration in MIGRATIONS[:migrations]:
+        for statement in migration.sqlite.split(";"):
+            if statement.strip():
+                conn.execute(statement)
     conn.execute("INSERT INTO klok VALUES (1, '2026-04-01T08:30:04.000000Z')")
-    conn.execute("PRAGMA user_version = 2")
+    if migrations >= 2:
+        conn.execute(
+            "INSERT INTO historien VALUES ('3b241101-e2bb-4255-8caf-4136c566a962', '0718', "
+            "'2026-04-01', X'7B7D')"
+        )
+    conn.execute(f"PRAGMA user_version = {user_version}")
     conn.commit()
     conn.close()
     with pytest.raises(StoreSchemaError, match=r"before versioned migrations.*migrate"):
         open_opslag(db)
-    assert [m.version for m in migreer(db)] == [m.version for m in MIGRATIONS[1:]]
+    assert [m.version for m in migreer(db)] == [m.version for m in MIGRATIONS[migrations:]]
     assert schemastand(db).version == LATEST
     opslag = open_opslag(db)
     try:
@@ -146,6 +157,8 @@ def test_a_sqlite_file_from_before_migrations_is_adopted(tmp_path: Path) -> None
 
         klok = asyncio.run(opslag.lees(lambda tx: tx.klok()))
         assert klok is not None and klok.isoformat() == "2026-04-01T08:30:04+00:00"  # kept
+        historien = asyncio.run(opslag.lees(lambda tx: [h.inhoud for h in tx.historien()]))
+        assert historien == ([b"{}"] if migrations >= 2 else [])  # kept, or a new empty table
     finally:
         opslag.sluit()
 

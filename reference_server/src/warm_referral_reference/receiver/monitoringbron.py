@@ -1,13 +1,13 @@
 """The reference receiver's database as a source of histories for ``warm-referral monitor``
 (the entry point ``ontvanger-db`` in the group ``warm_referral.monitor.bronnen``).
 
-``warm-referral monitor rapport --ontvanger-db FILE`` reports straight from a receiver's database;
-``warm-referral monitor export --ontvanger-db FILE`` writes its histories as JSON Lines, to hand
-to another party. The histories are the rows the receiver keeps beside each dossier (no personal
-data, see :mod:`.domain.monitoring`), read in one consistent snapshot while the receiver may keep
-running, each with the organisation that serves its municipality according to the receiver's
-configuration (``--ontvanger-config``; without it, the development participants, as ``serve
-receiver`` does). Everything heavy is imported when the source is used, so ``warm-referral
+``warm-referral monitor rapport --ontvanger-db FILE`` reports straight from a receiver's database
+(FILE: a SQLite file, or a ``postgresql://`` URL); ``warm-referral monitor export --ontvanger-db
+FILE`` writes its histories as JSON Lines, to hand to another party. The histories are the rows
+the receiver keeps beside each dossier (no personal data, see :mod:`.domain.monitoring`), read in
+one consistent snapshot while the receiver may keep running, each with the organisation that
+serves its municipality according to the receiver's configuration (``--ontvanger-config``;
+without it, the development participants, as ``serve receiver`` does). Everything heavy is imported when the source is used, so ``warm-referral
 --help`` stays light.
 """
 
@@ -21,16 +21,17 @@ __all__ = ["BRON", "OntvangerDb", "exporteer_historien"]
 
 
 def exporteer_historien(db: str | Path, uit: IO[str], organisaties: dict[str, str]) -> int:
-    """Write every monitoring history in the receiver database ``db`` to ``uit`` as JSON Lines;
-    how many. The database must exist (it is never created here)."""
+    """Write every monitoring history in the receiver database ``db`` (a SQLite file or a
+    ``postgresql://`` URL) to ``uit`` as JSON Lines; how many. The database must exist (it is
+    never created here)."""
     import asyncio
 
     from warm_referral.monitoring import schrijf_historie
 
     from .domain.monitoring import historien
-    from .storage import Transactie, open_opslag
+    from .storage import Transactie, is_postgresql, open_opslag
 
-    if not Path(db).is_file():
+    if not is_postgresql(db) and not Path(db).is_file():
         raise FileNotFoundError(f"{db}: no such receiver database")
     opslag = open_opslag(db)
     try:
@@ -52,7 +53,8 @@ class OntvangerDb:
         parser.add_argument(
             "--ontvanger-db",
             metavar="FILE",
-            help="the reference receiver's database (SQLite): the histories it keeps",
+            help="the reference receiver's database (SQLite; or a postgresql:// URL): the "
+            "histories it keeps",
         )
         parser.add_argument(
             "--ontvanger-config",
@@ -69,7 +71,7 @@ class OntvangerDb:
 
         from .config import Instellingen, Modus
         from .domain.monitoring import organisaties
-        from .errors import ConfigError, StoreSchemaError
+        from .errors import ConfigError, StoreSchemaError, StoreUnavailable
 
         try:
             instellingen = (
@@ -78,7 +80,7 @@ class OntvangerDb:
                 else Instellingen()
             )
             return exporteer_historien(args.ontvanger_db, uit, organisaties(instellingen))
-        except (ConfigError, StoreSchemaError, FileNotFoundError) as exc:
+        except (ConfigError, StoreSchemaError, StoreUnavailable, FileNotFoundError) as exc:
             raise BronFout(str(exc)) from None
 
 

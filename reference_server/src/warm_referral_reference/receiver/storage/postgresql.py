@@ -39,18 +39,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from ..errors import StoreSchemaError, StoreUnavailable
-from .contract import Antwoord, DossierIndex, Gebeurtenisregel, Postvakbericht, Verwerking
+from .contract import (
+    Antwoord,
+    DossierIndex,
+    Gebeurtenisregel,
+    Historieregel,
+    Postvakbericht,
+    Verwerking,
+)
 from .migrations import MIGRATIONS, Dialect, Migration, SchemaState, check, migrate
 
 if TYPE_CHECKING:
@@ -79,6 +87,12 @@ _SLOT_BERICHT = 0x5752_0001
 _SLOT_CONVERSATIE = 0x5752_0002
 _SLOT_KLOK = 0x5752_0003
 _SLOT_MIGRATIES = 0x5752_0004
+
+#: Rows fetched at a time when the monitoring histories are streamed (a server-side cursor).
+_HISTORIEN_PER_KEER = 2000
+#: Names of the server-side cursors, unique within the process (two may be open in one
+#: transaction).
+_cursornummers = itertools.count(1)
 
 
 def zonder_wachtwoord(url: str) -> str:
@@ -254,6 +268,44 @@ class _PgTransactie:
                 if opnieuw is not None:
                     geclaimd.append(DossierIndex(*opnieuw))
         return geclaimd
+
+    def bewaar_historie(self, regel: Historieregel) -> None:
+        # Under the referral's lock like its index: the domain writes both in one transaction.
+        self._conversatie(regel.conversatie_id)
+        self.conn.execute(
+            "INSERT INTO historien VALUES (%s, %s, %s, %s) ON CONFLICT (conversatie_id) "
+            "DO UPDATE SET gemeentecode = EXCLUDED.gemeentecode, "
+            "verwijsdatum = EXCLUDED.verwijsdatum, inhoud = EXCLUDED.inhoud",
+            (regel.conversatie_id, regel.gemeentecode, regel.verwijsdatum, regel.inhoud),
+        )
+
+    def historien(
+        self,
+        gemeentecodes: Sequence[str] | None = None,
+        van: date | None = None,
+        tot: date | None = None,
+    ) -> Iterator[Historieregel]:
+        where, args = "TRUE", list[Any]()
+        if gemeentecodes is not None:
+            where += " AND gemeentecode = ANY(%s)"
+            args.append(list(gemeentecodes))
+        if van is not None:
+            where += " AND verwijsdatum >= %s"
+            args.append(van)
+        if tot is not None:
+            where += " AND verwijsdatum <= %s"
+            args.append(tot)
+        # A server-side cursor: the rows come in batches, not all at once into memory (a hosting
+        # party's database holds the histories of every municipality it serves).
+        with self.conn.cursor(name=f"historien_{next(_cursornummers)}") as cur:
+            cur.itersize = _HISTORIEN_PER_KEER
+            cur.execute(
+                "SELECT conversatie_id, gemeentecode, verwijsdatum, inhoud FROM historien "
+                f"WHERE {where}",
+                args,
+            )
+            for r in cur:
+                yield Historieregel(r[0], r[1], r[2], bytes(r[3]))
 
     def in_postvak(self, ontvanger: str, bericht_id: UUID, berichttype: str, body: bytes) -> int:
         row = self.conn.execute(
