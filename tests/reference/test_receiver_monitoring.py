@@ -75,8 +75,9 @@ def _instellingen(**changes: Any) -> Instellingen:
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    with running_receiver(tmp_path, _instellingen()) as client:
+def api(receiver_db: Path | str) -> Iterator[Api]:
+    """A receiver on each backend (PostgreSQL in the slow set: ``tests/reference/conftest.py``)."""
+    with running_receiver(receiver_db, _instellingen()) as client:
         client.zet_klok(EVIDES_KLOK)
         yield client
 
