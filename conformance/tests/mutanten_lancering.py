@@ -1,10 +1,11 @@
 """Start the reference receiver with ONE rule of the library broken: ``python
 mutanten_lancering.py MUTANT serve receiver ...``.
 
-Only public library functions are patched (``warm_referral.deadlines.*``,
-``warm_referral.monitoring.publiceerbaar``), before the receiver imports anything, so the mutant
-does not depend on the reference's internal module names. The receiver reads them through the
-module (``deadlines.contact_deadline(...)``), as any user would.
+Only public library names are patched (``warm_referral.deadlines.*``,
+``warm_referral.monitoring.publiceerbaar``, the feedback policy of
+``warm_referral.afspraken.Afspraken``), before the receiver imports anything, so the mutant does not
+depend on the reference's internal module names. The receiver reads them through the module
+(``deadlines.contact_deadline(...)``), as any user would.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+import warm_referral.afspraken as afspraken
 import warm_referral.deadlines as deadlines
 import warm_referral.monitoring as monitoring
 from warm_referral import amsterdamse_datum
@@ -91,6 +93,21 @@ def drempel_een(uitkomsten: Any, drempel: int = 5) -> Any:
     return _echt_publiceerbaar(uitkomsten, 1)
 
 
+def te_laat_vergeten(*_: Any, **__: Any) -> None:
+    """Every referral arrives in time, however old."""
+    return None
+
+
+def bewaren_vergeten(*_: Any, **__: Any) -> None:
+    """No retention term: personal data are kept for ever."""
+    return None
+
+
+def alles_terugmelden(self: Any, grondslag: Any, statusterugmelding: Any) -> Any:
+    """Every milestone to every creditor, whatever the ground (the rule before 1.1, and beyond)."""
+    return afspraken.ALLES if statusterugmelding is not False else afspraken.NIETS
+
+
 PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "goede-vrijdag-vergeten": (deadlines, "contact_deadline", goede_vrijdag_vergeten),
     "kalenderdagen": (deadlines, "contact_deadline", kalenderdagen),
@@ -98,9 +115,12 @@ PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "incassostop-atw": (deadlines, "incassostop", incassostop_atw),
     "incassostop-29": (deadlines, "incassostop", incassostop_29),
     "drempel-een": (monitoring, "publiceerbaar", drempel_een),
+    "te-laat-vergeten": (deadlines, "toets_tijdigheid", te_laat_vergeten),
+    "bewaren-vergeten": (deadlines, "bewaren_tot", bewaren_vergeten),
+    "alles-terugmelden": (afspraken.Afspraken, "terugmelding", alles_terugmelden),
 }
 
 if __name__ == "__main__":
-    module, naam, functie = PATCHES[sys.argv[1]]
-    setattr(module, naam, functie)
+    doel, naam, functie = PATCHES[sys.argv[1]]
+    setattr(doel, naam, functie)
     sys.exit(main(sys.argv[2:]))

@@ -3,6 +3,7 @@
 Importing this package registers every check (see :mod:`..register`)."""
 
 from . import (  # noqa: F401
+    afspraken,
     api_regels,
     berichten,
     bevestiging,

@@ -7,6 +7,7 @@ from warm_referral.errors import WarmReferralError
 __all__ = [
     "BerichtIdReused",
     "InvalidReceiverUrl",
+    "NotAllowedByAgreements",
     "OutboxError",
     "PostvakError",
     "ReceiverStartError",
@@ -20,6 +21,16 @@ class SenderError(WarmReferralError):
 
 class InvalidReceiverUrl(SenderError):
     """The receiver's URL cannot be used (it must be http or https with a host)."""
+
+
+class NotAllowedByAgreements(SenderError):
+    """The participants register or the agreement profile does not let this creditor send this
+    referral (not registered for its kind or ground, no agreement with the municipality, an
+    incassostop shorter than agreed): ``violations`` says each reason. Nothing was stored."""
+
+    def __init__(self, melding: str, violations: tuple[object, ...]) -> None:
+        self.violations = violations
+        super().__init__(melding)
 
 
 class PostvakError(SenderError):
