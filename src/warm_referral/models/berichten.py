@@ -24,6 +24,7 @@ from .enums import (
     Eindresultaat,
     Grondslag,
     Incassostopwijzigingsreden,
+    IngrijpendeMaatregel,
     Intrekkingsreden,
     Mijlpaal,
     NietOpgepaktReden,
@@ -544,6 +545,23 @@ class Betaalgedragmelding(_OverVerwijzing):
     schema_regels: ClassVar[dict[str, Any]] = {
         "if": {"properties": {"specVersie": {"const": SPEC_VERSIES[0]}}},
         "then": {"not": {"required": ["ingrijpendeMaatregelen"]}},
+        "properties": {
+            "ingrijpendeMaatregelen": {
+                # Each soort at most once (uniqueItems cannot say it: genomen may differ).
+                "allOf": [
+                    {
+                        "contains": {
+                            "type": "object",
+                            "required": ["soort"],
+                            "properties": {"soort": {"const": soort.value}},
+                        },
+                        "minContains": 0,
+                        "maxContains": 1,
+                    }
+                    for soort in IngrijpendeMaatregel
+                ]
+            }
+        },
     }
     weglaatbaar_voor_1_0: ClassVar[tuple[str, ...]] = ("ingrijpende_maatregelen",)
 

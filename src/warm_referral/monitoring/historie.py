@@ -31,6 +31,7 @@ from ..lifecycle import (
 from ..models import WireModel
 from ..models.enums import (
     Grondslag,
+    IngrijpendeMaatregel,
     Intrekkingsreden,
     Mijlpaal,
     NietOpgepaktReden,
@@ -99,9 +100,13 @@ class Evaluatie(WireModel):
 
     peildatum: date
     regulier_betaald: bool | None = None
-    ingrijpende_maatregelen: tuple[Referentie, ...] | None = Field(default=None, max_length=20)
+    ingrijpende_maatregelen: tuple[IngrijpendeMaatregel, ...] | None = Field(
+        default=None, max_length=20
+    )
     """The measures taken since the referral."""
-    voorkomen_maatregelen: tuple[Referentie, ...] | None = Field(default=None, max_length=20)
+    voorkomen_maatregelen: tuple[IngrijpendeMaatregel, ...] | None = Field(
+        default=None, max_length=20
+    )
     """The measures that were in view (announced or prepared) and did not happen."""
 
 
@@ -187,10 +192,10 @@ def historie_van(
             regulier_betaald=b.regulier_betaald,
             ingrijpende_maatregelen=None
             if b.ingrijpende_maatregelen is None
-            else tuple(m.soort.value for m in b.ingrijpende_maatregelen if m.genomen),
+            else tuple(m.soort for m in b.ingrijpende_maatregelen if m.genomen),
             voorkomen_maatregelen=None
             if b.ingrijpende_maatregelen is None
-            else tuple(m.soort.value for m in b.ingrijpende_maatregelen if not m.genomen),
+            else tuple(m.soort for m in b.ingrijpende_maatregelen if not m.genomen),
         )
         for b in dossier.betaalgedrag
     )
