@@ -103,3 +103,27 @@ def test_the_version_chosen_is_the_newest_both_know() -> None:
     assert kies_spec_versie(["1.0", "1.1", "1.7"]) == "1.1"
     with pytest.raises(PeerVersionError):
         kies_spec_versie(["2.0"])
+
+
+@pytest.mark.eis("WD-BER-17")
+def test_the_1_1_additions_travel_through_xml_as_through_json() -> None:
+    """teLaat and ingrijpendeMaatregelen bind from XML as from JSON (teLaat was a Literal the XML
+    binder handed a string, and an empty list of measures came back as no list)."""
+    bevestiging = document("ontvangstbevestiging")
+    bevestiging.update(specVersie="1.1", teLaat=True)
+    bericht = parse_json(json.dumps(bevestiging).encode())
+    assert parse_xml(to_xml(bericht)) == bericht
+    for te_laat in (False,):
+        with pytest.raises(InvalidPeerMessage) as info:
+            parse_json(json.dumps({**bevestiging, "teLaat": te_laat}).encode())
+        assert [(v.pointer, v.code) for v in info.value.violations] == [
+            ("/teLaat", "waarde_niet_toegestaan")
+        ]
+    evaluatie = document("betaalgedragmelding-evaluatie")
+    bericht = parse_json(json.dumps(evaluatie).encode())
+    assert parse_xml(to_xml(bericht)) == bericht
+    with pytest.raises(InvalidPeerMessage) as info:
+        parse_json(json.dumps({**evaluatie, "ingrijpendeMaatregelen": []}).encode())
+    assert [v.pointer for v in info.value.violations] == ["/ingrijpendeMaatregelen"]
+    assert not schema_validator().is_valid({**evaluatie, "ingrijpendeMaatregelen": []})
+    assert not schema_validator().is_valid({**bevestiging, "teLaat": False})

@@ -521,3 +521,36 @@ def test_gemeente_monitoring_asks_the_api(
     assert _cijfer(data, "verwijzingen", "0718")["teller"] == 5
     assert main(["gemeente", *url, "monitoring", "--dimensie", "postcode"]) == 1
     assert json.loads(capsys.readouterr().out)["fouten"][0]["pointer"] == "/dimensie"
+
+
+def test_nvvk_is_named_in_the_configuration_not_in_the_register(tmp_path: Path) -> None:
+    """NVVK keeps the participants register and is no entry in it: the configuration's 'nvvk'
+    list names it, checked like every setting (file, entry, why)."""
+    config = tmp_path / "ontvanger.json"
+    for fout, melding in (
+        ({"nvvk": [{"naam": "NVVK"}]}, r"nvvk\[0\]: needs an oin or a kvkNummer"),
+        ({"nvvk": [{"naam": "NVVK", "kvkNummer": "123"}]}, r"nvvk\[0\]: kvkNummer '123'"),
+        ({"nvvk": [{"naam": "NVVK", "kvkNummer": "40123456", "rol": "x"}]}, "unknown keys rol"),
+        ({"nvvk": {"naam": "NVVK"}}, "'nvvk' must be a list"),
+    ):
+        config.write_text(json.dumps(fout))
+        with pytest.raises(ConfigError, match=melding):
+            Instellingen.laad(config, Modus.ONTWIKKELING)
+    # Production mode: the certificate's OIN identifies NVVK, a token is ignored.
+    register = tmp_path / "register.json"
+    register.write_bytes((files("warm_referral_reference") / "data" / DEV_REGISTER).read_bytes())
+    nvvk = [{"naam": "NVVK", "oin": "00000001001234599000", "token": "geheim"}]
+    config.write_text(
+        json.dumps(
+            {
+                "deelnemersregister": "register.json",
+                "nvvk": nvvk,
+                "gemeentecodes": ["0718"],
+                "auditSleutel": "s",
+            }
+        )
+    )
+    productie = Instellingen.laad(config, Modus.PRODUCTIE)
+    (nvvk_deelnemer,) = [d for d in productie.deelnemers if d.rol is Rol.NVVK]
+    assert nvvk_deelnemer.token is None and nvvk_deelnemer.oin == "00000001001234599000"
+    assert not productie.per_token()

@@ -390,12 +390,13 @@ class Ontvangstbevestiging(_OverVerwijzing):
     regels_beschrijving: ClassVar[tuple[str, ...]] = (
         "crossReferentie (the berichtId of the Verwijzing) is present.",
         "contactdeadline is after ontvangenOp.",
-        "teLaat only with specVersie 1.1.",
+        "teLaat only with specVersie 1.1, and only true (left out for a referral in time).",
     )
     schema_regels: ClassVar[dict[str, Any]] = {
         "required": ["crossReferentie"],
         "if": {"properties": {"specVersie": {"const": SPEC_VERSIES[0]}}},
         "then": {"not": {"required": ["teLaat"]}},
+        "properties": {"teLaat": {"const": True}},
     }
 
     berichttype: Literal["Ontvangstbevestiging"] = "Ontvangstbevestiging"
@@ -406,7 +407,7 @@ class Ontvangstbevestiging(_OverVerwijzing):
     """The incassostop the municipality holds: the Verwijzing's, which lasts at least the
     profile's term; the creditor's records take it over."""
     afsprakenprofiel: Afsprakenprofielverwijzing
-    te_laat: Literal[True] | None = None
+    te_laat: bool | None = None
     """Present (true) when the referral arrived late and the profile marks rather than refuses
     late referrals (specVersie 1.1)."""
 
@@ -417,6 +418,12 @@ class Ontvangstbevestiging(_OverVerwijzing):
             yield "teLaat", "teLaat"
 
     def _regels(self) -> Iterator[Regelfout]:
+        if self.te_laat is False:  # a plain boolean on the wire so that XML binds it like JSON
+            yield Regelfout(
+                "teLaat",
+                "waarde_niet_toegestaan",
+                "teLaat is true when present: leave it out for a referral that arrived in time",
+            )
         if self.cross_referentie is None:
             yield Regelfout(
                 "crossReferentie",
@@ -571,9 +578,12 @@ class Betaalgedragmelding(_OverVerwijzing):
     """True when the regular payments (the fixed charges themselves) are paid again."""
     openstaand_bedrag: Geldbedrag | None = None
     """What is still owed at the peildatum, when the referrer reports it."""
-    ingrijpende_maatregelen: list[Maatregel] | None = Field(default=None, max_length=4)
-    """Since the referral, up to the peildatum (specVersie 1.1): each drastic measure that was
-    taken or was in view and avoided; an empty list says none was taken or in view."""
+    ingrijpende_maatregelen: list[Maatregel] | None = Field(
+        default=None, min_length=1, max_length=4
+    )
+    """Since the referral, up to the peildatum (specVersie 1.1): each drastic measure the creditor
+    reports on, taken or not (avoided); left out when it reports none. (At least one: XML cannot
+    tell an empty repeated element from an absent one.)"""
 
     def _regels(self) -> Iterator[Regelfout]:
         soorten = [m.soort for m in self.ingrijpende_maatregelen or ()]

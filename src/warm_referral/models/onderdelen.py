@@ -201,12 +201,12 @@ class Contactpersoon(WireModel):
 
 
 class Maatregel(WireModel):
-    """A drastic collection measure in an evaluation report (specVersie 1.1): taken, or in view
-    (announced or prepared) and avoided."""
+    """A drastic collection measure in an evaluation report (specVersie 1.1): taken, or not
+    taken (avoided)."""
 
     soort: IngrijpendeMaatregel
     genomen: bool
-    """True: the measure was taken after the referral; false: it was in view and did not happen."""
+    """True: the measure was taken after the referral; false: it was not (it was avoided)."""
 
 
 class Afsprakenprofielverwijzing(WireModel):

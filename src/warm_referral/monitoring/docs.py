@@ -181,10 +181,10 @@ def monitoring_pagina() -> str:
     uit += [
         "",
         "Evaluatie: de Betaalgedragmelding vult `regulierBetaald`, en vanaf specVersie 1.1 ook",
-        "`ingrijpendeMaatregelen` (per maatregel: genomen, of in zicht en voorkomen). De historie",
+        "`ingrijpendeMaatregelen` (per maatregel: genomen, of niet genomen: voorkomen). De historie",
         "neemt de genomen maatregelen op in `ingrijpendeMaatregelen` en de voorkomen in",
         "`voorkomenMaatregelen`; de indicator `maatregel_voorkomen` telt een melding zonder genomen",
-        "maatregel (een lege lijst: geen maatregel genomen; afwezig: niet gemeld).",
+        "maatregel (afwezig: niet gemeld).",
         "",
         "## Vergelijking met gewone vroegsignalen en het landelijk beeld",
         "",

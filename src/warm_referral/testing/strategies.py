@@ -401,6 +401,7 @@ def _betaalgedragmeldingen(draw: st.DrawFn) -> Betaalgedragmelding:
                         soort=st.sampled_from(IngrijpendeMaatregel),
                         genomen=st.booleans(),
                     ),
+                    min_size=1,
                     max_size=4,
                     unique_by=lambda m: m.soort,
                 )

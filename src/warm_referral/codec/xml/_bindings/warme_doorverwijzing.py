@@ -998,8 +998,8 @@ class Intrekking:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Maatregel:
     """
-    A drastic collection measure in an evaluation report (specVersie 1.1): taken, or in view
-    (announced or prepared) and avoided.
+    A drastic collection measure in an evaluation report (specVersie 1.1): taken, or not taken
+    (avoided).
     """
 
     soort: IngrijpendeMaatregel = field(
@@ -1013,8 +1013,8 @@ class Maatregel:
             "type": "Element",
             "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
             "doc": (
-                "True: the measure was taken after the referral; false: it was in view and did not "
-                "happen."
+                "True: the measure was taken after the referral; false: it was not (it was "
+                "avoided)."
             ),
         }
     )
@@ -1112,9 +1112,10 @@ class Ontvangstbevestiging:
     The municipality received the referral: its deadlines, and proof that help was asked for.
 
     Rules: - crossReferentie (the berichtId of the Verwijzing) is present. - contactdeadline is
-    after ontvangenOp. - teLaat only with specVersie 1.1. The document is I-JSON (RFC 7493):
-    within one object a member name occurs at most once; a receiver refuses a repeated name
-    (violation dubbele_naam), which a schema validator cannot see.
+    after ontvangenOp. - teLaat only with specVersie 1.1, and only true (left out for a referral
+    in time). The document is I-JSON (RFC 7493): within one object a member name occurs at most
+    once; a receiver refuses a repeated name (violation dubbele_naam), which a schema validator
+    cannot see.
     """
 
     class Meta:
@@ -1591,9 +1592,9 @@ class Betaalgedragmelding:
             "type": "Element",
             "max_occurs": 4,
             "doc": (
-                "Since the referral, up to the peildatum (specVersie 1.1): each drastic measure "
-                "that was\ntaken or was in view and avoided; an empty list says none was taken or "
-                "in view."
+                "Since the referral, up to the peildatum (specVersie 1.1): each drastic measure the"
+                " creditor\nreports on, taken or not (avoided); left out when it reports none. (At "
+                "least one: XML cannot\ntell an empty repeated element from an absent one.)"
             ),
         },
     )
