@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from warm_referral import parse_json
@@ -30,7 +31,7 @@ from warm_referral.lifecycle import (
     Verwijzingsdossier,
 )
 from warm_referral.lifecycle._table import overgang  # the table itself is what is measured
-from warm_referral.models import Contactsoort, Dagdeel, Verwijzing
+from warm_referral.models import Contactsoort, Dagdeel, Intrekkingsreden, Mijlpaal, Verwijzing
 
 ROOT = Path(__file__).resolve().parent.parent
 VOORBEELD = ROOT / "spec" / "v1" / "examples" / "verwijzing-water-afsluitregeling.json"
@@ -61,10 +62,21 @@ def _werk(dossier: Verwijzingsdossier) -> list[tuple[Toestand, Soort, Any, Any]]
             Afsluiting(d, DdasEindresultaat.VERVOLGHULP_FINANCIEEL),
         ),
         (Toestand.CONTACTPOGINGEN, Soort.CONTACT_GESTAAKT, dossier, ContactGestaakt(d)),
-        (Toestand.ONTVANGEN, Soort.INTREKKING, dossier, None),
+        # The guards read only these members of the messages.
+        (
+            Toestand.ONTVANGEN,
+            Soort.INTREKKING,
+            dossier,
+            SimpleNamespace(reden=Intrekkingsreden.BETAALD),
+        ),
         (Toestand.AFGESLOTEN, Soort.BETAALGEDRAGMELDING, dossier, None),
         (Toestand.BEREIKT, Soort.INCASSOSTOP_AFGELOPEN, dossier, None),
-        (Toestand.OPGEPAKT, Soort.STATUS_OPGEPAKT, dossier, None),
+        (
+            Toestand.OPGEPAKT,
+            Soort.STATUS_OPGEPAKT,
+            dossier,
+            SimpleNamespace(mijlpaal=Mijlpaal.OPGEPAKT),
+        ),
     ]
 
 

@@ -209,6 +209,132 @@ def _toelichting_onthouden(staat: Staat, verzoek: Verzoek) -> Verzoek:
     return verzoek
 
 
+def _bericht(verzoek: Verzoek, berichttype: str | None = None) -> dict[str, Any] | None:
+    """The JSON message a request posts to /berichten (of ``berichttype``), if it is one."""
+    document = _json(verzoek.body) if verzoek.pad == "/berichten" else None
+    if not isinstance(document, dict):
+        return None
+    if berichttype is not None and document.get("berichttype") != berichttype:
+        return None
+    return document
+
+
+def _herschrijf(verzoek: Verzoek, document: dict[str, Any]) -> Verzoek:
+    verzoek.body = json.dumps(document).encode()
+    return verzoek
+
+
+def _korte_stop_verlengd(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    from datetime import date, timedelta
+
+    document = _bericht(verzoek, "Verwijzing")
+    stop = document.get("incassostop") if document else None
+    if isinstance(stop, dict):
+        try:
+            begin = date.fromisoformat(stop["ingangsdatum"])
+            einde = date.fromisoformat(stop["einddatum"])
+        except (KeyError, TypeError, ValueError):
+            return verzoek
+        if einde < begin + timedelta(days=30):
+            stop["einddatum"] = (begin + timedelta(days=30)).isoformat()
+            return _herschrijf(verzoek, document)  # type: ignore[arg-type]
+    return verzoek
+
+
+def _intrekking_zonder_toestemming(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _bericht(verzoek, "Intrekking")
+    if document and document.get("reden") == "Toestemming ingetrokken":
+        document["reden"] = "Ten onrechte verzonden"
+        return _herschrijf(verzoek, document)
+    return verzoek
+
+
+def _intrekking_toestemming_genegeerd(staat: Staat, verzoek: Verzoek) -> Verzoek | Antwoord:
+    document = _bericht(verzoek, "Intrekking")
+    if document and document.get("reden") == "Toestemming ingetrokken":
+        body = {
+            "berichtId": document.get("berichtId"),
+            "berichttype": "Intrekking",
+            "ontvangenOp": "2026-01-01T00:00:00Z",
+        }
+        return Antwoord(202, {"content-type": "application/json"}, json.dumps(body).encode())
+    return verzoek
+
+
+def _soort_niet_gecontroleerd(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _bericht(verzoek, "Verwijzing")
+    if document and _token(verzoek) == "dev-evides" and document.get("soortVerwijzer") != "Water":
+        document["soortVerwijzer"], document["grondslag"] = "Water", "Afsluitregeling"
+        document.pop("toestemming", None)
+        if isinstance(document.get("hulpvrager"), dict):
+            document["hulpvrager"].pop("bsn", None)
+        return _herschrijf(verzoek, document)
+    return verzoek
+
+
+def _grondslag_niet_gecontroleerd(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _bericht(verzoek, "Verwijzing")
+    if (
+        document
+        and _token(verzoek) == "dev-evides"
+        and document.get("grondslag") == "BesluitGemeentelijkeSchuldhulpverlening"
+    ):
+        document["grondslag"] = "Afsluitregeling"
+        return _herschrijf(verzoek, document)
+    return verzoek
+
+
+def _afspraak_niet_gecontroleerd(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _bericht(verzoek, "Verwijzing")
+    ontvanger = document.get("ontvanger") if document else None
+    if isinstance(ontvanger, dict) and ontvanger.get("gemeentecode") == "0678":
+        document["ontvanger"] = {  # type: ignore[index]
+            "naam": "Gemeente Vlissingen",
+            "oin": "00000001001234567000",
+            "gemeentecode": "0718",
+        }
+        return _herschrijf(verzoek, document)  # type: ignore[arg-type]
+    return verzoek
+
+
+def _afzender_naam_vrij(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _bericht(verzoek)
+    identiteit = _IDENTITEIT.get(_token(verzoek))
+    afzender = document.get("afzender") if document else None
+    if identiteit and isinstance(afzender, dict) and afzender.get("oin") == identiteit["oin"]:
+        afzender["naam"] = identiteit["naam"]
+        if afzender.get("kvkNummer") is not None:
+            afzender["kvkNummer"] = identiteit["kvkNummer"]
+        return _herschrijf(verzoek, document)  # type: ignore[arg-type]
+    return verzoek
+
+
+def _versie_1_1_geweigerd(staat: Staat, verzoek: Verzoek) -> Verzoek | Antwoord:
+    document = _bericht(verzoek)
+    if document and document.get("specVersie") == "1.1":
+        body = {
+            "type": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1/problemen/ongeldig-bericht",
+            "title": "Ongeldige invoer",
+            "status": 400,
+            "detail": "specVersie 1.1 is not supported",
+            "fouten": [
+                {"pointer": "/specVersie", "code": "waarde_niet_toegestaan", "melding": "1.0 only"}
+            ],
+        }
+        return Antwoord(
+            400, {"content-type": "application/problem+json"}, json.dumps(body).encode()
+        )
+    return verzoek
+
+
+def _maatregelen_weg(staat: Staat, verzoek: Verzoek) -> Verzoek:
+    document = _bericht(verzoek, "Betaalgedragmelding")
+    if document and document.get("specVersie") == "1.0" and "ingrijpendeMaatregelen" in document:
+        del document["ingrijpendeMaatregelen"]
+        return _herschrijf(verzoek, document)
+    return verzoek
+
+
 # --- response mutations ------------------------------------------------------------------------------
 
 
@@ -285,6 +411,43 @@ def _toelichting_lekt(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Ant
     return antwoord
 
 
+def _bevestiging_van_30_dagen(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+    from datetime import date, timedelta
+
+    if verzoek.pad == "/berichten" and antwoord.status == 201:
+        bevestiging = _json(antwoord.body)
+        stop = bevestiging.get("incassostop") if isinstance(bevestiging, dict) else None
+        if isinstance(stop, dict):
+            begin = date.fromisoformat(stop["ingangsdatum"])
+            stop["einddatum"] = (begin + timedelta(days=30)).isoformat()
+            antwoord.body = json.dumps(bevestiging).encode()
+    return antwoord
+
+
+def _antwoord_in_1_1(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+    if verzoek.pad == "/berichten" and antwoord.status == 201:
+        bevestiging = _json(antwoord.body)
+        if isinstance(bevestiging, dict) and bevestiging.get("specVersie") == "1.0":
+            bevestiging["specVersie"] = "1.1"
+            antwoord.body = json.dumps(bevestiging).encode()
+    return antwoord
+
+
+def _opgepakt_dubbel(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
+    if verzoek.methode == "GET" and verzoek.pad == "/postvak" and antwoord.status == 200:
+        postvak = _json(antwoord.body)
+        if isinstance(postvak, dict) and isinstance(postvak.get("berichten"), list):
+            uit: list[Any] = []
+            for entry in postvak["berichten"]:
+                uit.append(entry)
+                bericht = entry.get("bericht") if isinstance(entry, dict) else None
+                if isinstance(bericht, dict) and bericht.get("mijlpaal") == "Opgepakt":
+                    uit.append({**entry, "bericht": {**bericht, "berichtId": str(uuid.uuid4())}})
+            postvak["berichten"] = uit
+            antwoord.body = json.dumps(postvak).encode()
+    return antwoord
+
+
 async def _contactpogingen_lekken(staat: Staat, verzoek: Verzoek, antwoord: Antwoord) -> Antwoord:
     delen = verzoek.pad.split("/")
     if (
@@ -306,6 +469,97 @@ async def _contactpogingen_lekken(staat: Staat, verzoek: Verzoek, antwoord: Antw
 
 
 MUTANTEN: tuple[Mutant, ...] = (
+    # --- the agreements (issue 12) ---
+    Mutant(
+        "korte-incassostop-aangenomen",
+        "WD-TERM-12",
+        "een incassostop korter dan 30 dagen wordt stil verlengd en aangenomen",
+        verzoek=_korte_stop_verlengd,
+    ),
+    Mutant(
+        "bevestiging-van-30-dagen",
+        "WD-TERM-13",
+        "de bevestiging noemt 30 dagen, ook als de Verwijzing een langere incassostop heeft",
+        antwoord=_bevestiging_van_30_dagen,
+    ),
+    Mutant(
+        "te-laat-vergeten",
+        "WD-TERM-14",
+        "een Verwijzing van weken oud wordt aangenomen alsof zij vers is",
+        lancering="te-laat-vergeten",
+    ),
+    Mutant(
+        "intrekking-toestemming-overal",
+        "WD-GROND-08",
+        "een intrekking van toestemming wordt ook bij een wettelijke grondslag aangenomen",
+        verzoek=_intrekking_zonder_toestemming,
+    ),
+    Mutant(
+        "toestemming-intrekking-genegeerd",
+        "WD-GROND-09",
+        "na het intrekken van de toestemming meldt de gemeente gewoon verder",
+        verzoek=_intrekking_toestemming_genegeerd,
+    ),
+    Mutant(
+        "soort-niet-gecontroleerd",
+        "WD-DEEL-01",
+        "een soort verwijzer waarvoor de schuldeiser niet is ingeschreven, wordt aangenomen",
+        verzoek=_soort_niet_gecontroleerd,
+    ),
+    Mutant(
+        "grondslag-niet-gecontroleerd",
+        "WD-DEEL-02",
+        "een grondslag waarvoor de schuldeiser niet is ingeschreven, wordt aangenomen",
+        verzoek=_grondslag_niet_gecontroleerd,
+    ),
+    Mutant(
+        "afspraak-niet-gecontroleerd",
+        "WD-DEEL-03",
+        "een Verwijzing aan een gemeente zonder afspraak wordt aangenomen",
+        verzoek=_afspraak_niet_gecontroleerd,
+    ),
+    Mutant(
+        "afzender-naam-vrij",
+        "WD-ENV-06",
+        "alleen OIN en KvK-nummer tellen; een andere naam of een mengsel gaat door",
+        verzoek=_afzender_naam_vrij,
+    ),
+    Mutant(
+        "alles-terugmelden",
+        "WD-TERUG-11",
+        "bij een wettelijke grondslag hoort de schuldeiser ook Bereikt, Hulp aangeboden en afgewezen",
+        lancering="alles-terugmelden",
+    ),
+    Mutant(
+        "opgepakt-dubbel",
+        "WD-TERUG-09",
+        "het postvak geeft Opgepakt twee keer",
+        antwoord=_opgepakt_dubbel,
+    ),
+    Mutant(
+        "bewaren-vergeten",
+        "WD-PRIV-05",
+        "de persoonsgegevens van een afgesloten verwijzing blijven voor altijd",
+        lancering="bewaren-vergeten",
+    ),
+    Mutant(
+        "versie-1-1-geweigerd",
+        "WD-BER-16",
+        "berichten in specVersie 1.1 worden geweigerd",
+        verzoek=_versie_1_1_geweigerd,
+    ),
+    Mutant(
+        "maatregelen-in-1-0-aangenomen",
+        "WD-BER-17",
+        "ingrijpendeMaatregelen in een 1.0-bericht worden stil weggelaten",
+        verzoek=_maatregelen_weg,
+    ),
+    Mutant(
+        "antwoord-in-1-1",
+        "WD-BER-18",
+        "een Verwijzing in 1.0 krijgt haar bevestiging in 1.1",
+        antwoord=_antwoord_in_1_1,
+    ),
     Mutant(
         "goede-vrijdag-vergeten",
         "WD-TERM-02",
@@ -328,7 +582,10 @@ MUTANTEN: tuple[Mutant, ...] = (
         lancering="incassostop-atw",
     ),
     Mutant(
-        "incassostop-29", "WD-ONTV-04", "de incassostop duurt 29 dagen", lancering="incassostop-29"
+        "incassostop-29",
+        "WD-TERM-12",
+        "het minimum van de incassostop is 29 dagen: een te korte wordt aangenomen",
+        lancering="incassostop-29",
     ),
     Mutant(
         "zelfde-id-andere-inhoud",

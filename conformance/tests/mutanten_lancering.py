@@ -1,10 +1,12 @@
 """Start the reference receiver with ONE rule of the library broken: ``python
 mutanten_lancering.py MUTANT serve receiver ...``.
 
-Only public library functions are patched (``warm_referral.deadlines.*``,
-``warm_referral.monitoring.publiceerbaar``, the look-ups of ``warm_referral.adresboek.Adresboek``), before the receiver imports anything, so the mutant
-does not depend on the reference's internal module names. The receiver reads them through the
-module (``deadlines.contact_deadline(...)``), as any user would.
+Only public library names are patched (``warm_referral.deadlines.*``,
+``warm_referral.monitoring.publiceerbaar``, the feedback policy of
+``warm_referral.afspraken.Afspraken``, the look-ups of ``warm_referral.adresboek.Adresboek``),
+before the receiver imports anything, so the mutant does not depend on the reference's internal
+module names. The receiver reads them through the module (``deadlines.contact_deadline(...)``), as
+any user would.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import warm_referral.adresboek.boek as adresboek
+import warm_referral.afspraken as afspraken
 import warm_referral.deadlines as deadlines
 import warm_referral.monitoring as monitoring
 from warm_referral import amsterdamse_datum
@@ -109,6 +112,22 @@ def zoek_zonder_datum(self: Any, gemeentecode: str, *, op: date) -> Any:
 
 _echt_zoek = adresboek.Adresboek.zoek
 
+
+def te_laat_vergeten(*_: Any, **__: Any) -> None:
+    """Every referral arrives in time, however old."""
+    return None
+
+
+def bewaren_vergeten(*_: Any, **__: Any) -> None:
+    """No retention term: personal data are kept for ever."""
+    return None
+
+
+def alles_terugmelden(self: Any, grondslag: Any, statusterugmelding: Any) -> Any:
+    """Every milestone to every creditor, whatever the ground (the rule before 1.1, and beyond)."""
+    return afspraken.ALLES if statusterugmelding is not False else afspraken.NIETS
+
+
 PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "goede-vrijdag-vergeten": (deadlines, "contact_deadline", goede_vrijdag_vergeten),
     "kalenderdagen": (deadlines, "contact_deadline", kalenderdagen),
@@ -118,9 +137,12 @@ PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "drempel-een": (monitoring, "publiceerbaar", drempel_een),
     "adresboek-zonder-data": (adresboek.Adresboek, "bediend_door", bediend_zonder_data),
     "doorzending-zonder-datum": (adresboek.Adresboek, "zoek", zoek_zonder_datum),
+    "te-laat-vergeten": (deadlines, "toets_tijdigheid", te_laat_vergeten),
+    "bewaren-vergeten": (deadlines, "bewaren_tot", bewaren_vergeten),
+    "alles-terugmelden": (afspraken.Afspraken, "terugmelding", alles_terugmelden),
 }
 
 if __name__ == "__main__":
-    module, naam, functie = PATCHES[sys.argv[1]]
-    setattr(module, naam, functie)
+    doel, naam, functie = PATCHES[sys.argv[1]]
+    setattr(doel, naam, functie)
     sys.exit(main(sys.argv[2:]))

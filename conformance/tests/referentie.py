@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import yaml
 from warm_referral_conformance.catalogus import catalogus
-from warm_referral_conformance.context import Deelnemer, Doelwit
+from warm_referral_conformance.context import Deelnemer, Doelwit, grondslagen_uit, soorten_uit
 from warm_referral_conformance.http import Toegang
 from warm_referral_conformance.vrijstellingen import lees_vrijstellingen
 
@@ -118,8 +118,12 @@ def doelwit(url: str, *, seed: int = 7, voorbeelden: int = 10) -> Doelwit:
     return Doelwit(
         url=url,
         schuldeiser=Deelnemer(
-            Partij.model_validate(opties["afzender"]), Toegang(token=str(opties["token"]))
+            Partij.model_validate(opties["afzender"]),
+            Toegang(token=str(opties["token"])),
+            soorten_uit(opties["soort-verwijzer"]),  # type: ignore[arg-type]
+            grondslagen_uit(opties["grondslag"]),  # type: ignore[arg-type]
         ),
+        gemeente_zonder_afspraak=Partij.model_validate(opties["gemeente-zonder-afspraak"]),
         gemeente=Partij.model_validate(opties["gemeente"]),
         tweede=Deelnemer(
             Partij.model_validate(opties["tweede-afzender"]),

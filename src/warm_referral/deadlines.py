@@ -6,6 +6,14 @@ The numbers are agreements, not law: the NVVK pilot agreed a 30-day incassostop 
 The law comes in through the calendar (werkdagen per the Algemene termijnenwet) and, only where a
 profile says so, through Atw art. 1 for the end of the incassostop.
 
+The profile's incassostop is a minimum: a referral may pause collection longer (up to the profile's
+maximum, if it sets one), and the municipality then holds the longer period
+(:func:`toets_incassostop`). A profile also says when a referral arrives too late
+(:func:`toets_tijdigheid`) and how long a closed referral's personal data are kept
+(:func:`bewaren_tot`). Its tables in the protocol's vocabulary (which kind of referrer may use which
+ground, what a creditor learns back) are read by :mod:`warm_referral.afspraken`: this module knows
+no messages.
+
 Timestamps are interpreted in Europe/Amsterdam: the day a referral arrives is the local date there,
 whatever offset the sender used, and a deadline is the end of a local day.
 
@@ -25,6 +33,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import Enum
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +62,11 @@ __all__ = [
     "DeadlineInputError",
     "IncassostopUitleg",
     "ProfileDataError",
+    "TeLaatBeleid",
+    "Termijnafwijking",
     "UnknownProfileError",
     "afsprakenprofielen",
+    "bewaren_tot",
     "contact_deadline",
     "contact_deadline_uitleg",
     "incassostop",
@@ -63,6 +75,8 @@ __all__ = [
     "knooppunt_ophalen_uiterlijk",
     "laad_afsprakenprofielen",
     "standaard_afsprakenprofiel",
+    "toets_incassostop",
+    "toets_tijdigheid",
     "wgs_eerste_gesprek_uiterlijk",
 ]
 
@@ -88,13 +102,31 @@ _NAAM_PATROON = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 # --- agreement profiles ---------------------------------------------------------------------------
 
 
+class TeLaatBeleid(str, Enum):
+    """What happens to a referral that arrives too late (:func:`toets_tijdigheid`)."""
+
+    WEIGEREN = "weigeren"
+    """The municipality refuses it; the creditor learns why at once."""
+    MARKEREN = "markeren"
+    """The municipality takes it, and both records mark it as late."""
+
+
 @dataclass(frozen=True, slots=True)
 class Afsprakenprofiel:
-    """The agreed numbers for one group of participants (an *afsprakenprofiel*).
+    """The agreed numbers for one group of participants (an *afsprakenprofiel*), in one version.
 
     ``atw_verlenging_incassostop``: move an incassostop einddatum that is not a werkdag to the next
     werkdag (Atw art. 1). Off in the NVVK pilot: the 30 days are a covenant term, and the Atw only
     governs terms set by statute.
+
+    ``incassostop_dagen`` is the minimum the incassostop lasts (the verwijsdatum plus that many
+    calendar days, :func:`incassostop`); ``incassostop_max_dagen`` (optional) the most a referral
+    may ask for. ``te_laat_werkdagen`` (optional): a referral received more werkdagen than this
+    after its verwijsdatum is late, as is one whose incassostop had ended at receipt; ``te_laat``
+    says what then happens. ``bewaartermijn_dagen`` (optional): how many days after a referral
+    closed the municipality erases its personal data (a receiver setting may replace it).
+    ``bijlagen`` holds the profile's tables in the protocol's vocabulary as canonical JSON, by
+    section name; :mod:`warm_referral.afspraken` reads them.
     """
 
     naam: str
@@ -104,14 +136,34 @@ class Afsprakenprofiel:
     atw_verlenging_incassostop: bool
     kalender: Werkdagkalender
     omschrijving: str = ""
+    incassostop_max_dagen: int | None = None
+    te_laat_werkdagen: int | None = None
+    te_laat: TeLaatBeleid = TeLaatBeleid.WEIGEREN
+    bewaartermijn_dagen: int | None = None
+    bijlagen: tuple[tuple[str, str], ...] = ()
+
+    def bijlage(self, naam: str) -> Any:
+        """A table of the profile (parsed JSON), or None when the profile has none by that name."""
+        for sleutel, tekst in self.bijlagen:
+            if sleutel == naam:
+                return json.loads(tekst)
+        return None
 
 
 class Afsprakenprofielen(Mapping[str, Afsprakenprofiel]):
-    """Profiles by name, plus which one is the default. Unknown names raise
-    :class:`UnknownProfileError`."""
+    """Profiles by name (the current version of each), plus which one is the default. Unknown
+    names raise :class:`UnknownProfileError`.
+
+    A file may list older versions of a profile before its current one (the last listed): records
+    made under an older version keep its rules, and :meth:`versie` finds it.
+    """
 
     def __init__(self, profielen: Iterable[Afsprakenprofiel], standaard: str) -> None:
-        self._profielen = {p.naam: p for p in profielen}
+        self._alle: dict[tuple[str, str], Afsprakenprofiel] = {}
+        self._profielen: dict[str, Afsprakenprofiel] = {}
+        for p in profielen:
+            self._alle[(p.naam, p.versie)] = p
+            self._profielen[p.naam] = p
         if standaard not in self._profielen:
             raise UnknownProfileError(standaard, self._profielen)
         self.standaardnaam = standaard
@@ -125,6 +177,18 @@ class Afsprakenprofielen(Mapping[str, Afsprakenprofiel]):
             return self._profielen[naam]
         except KeyError:
             raise UnknownProfileError(naam, self._profielen) from None
+
+    def versie(self, naam: str, versie: str) -> Afsprakenprofiel:
+        """The profile ``naam`` in exactly ``versie`` (:class:`UnknownProfileError` if absent)."""
+        try:
+            return self._alle[(naam, versie)]
+        except KeyError:
+            bekend = [f"{n} {v}" for n, v in self._alle]
+            raise UnknownProfileError(f"{naam} {versie}", bekend) from None
+
+    def versies(self, naam: str) -> tuple[str, ...]:
+        """The versions of ``naam`` in this file, oldest first."""
+        return tuple(v for n, v in self._alle if n == naam)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._profielen)
@@ -141,11 +205,24 @@ _VELDEN: dict[str, type] = {
     "versie": str,
     "omschrijving": str,
     "incassostop_dagen": int,
+    "incassostop_max_dagen": int,
     "contacttermijn_werkdagen": int,
     "atw_verlenging_incassostop": bool,
+    "te_laat_werkdagen": int,
+    "te_laat": str,
+    "bewaartermijn_dagen": int,
     "kalender": str,
 }
-_VERPLICHT = frozenset(_VELDEN) - {"omschrijving"}
+_VERPLICHT = frozenset(_VELDEN) - {
+    "omschrijving",
+    "incassostop_max_dagen",
+    "te_laat_werkdagen",
+    "te_laat",
+    "bewaartermijn_dagen",
+}
+#: The profile's tables in the protocol's vocabulary: kept here as JSON, read (and checked) by
+#: warm_referral.afspraken, which knows the messages.
+BIJLAGEN = ("grondslagen", "terugmelding")
 
 
 def laad_afsprakenprofielen(
@@ -189,17 +266,20 @@ def _profielen_uit_json(
     lijst = data.get("profielen")
     if not isinstance(lijst, list) or not lijst:
         raise ProfileDataError(naam, "'profielen' must be a non-empty list")
-    profielen: dict[str, Afsprakenprofiel] = {}
+    profielen: dict[tuple[str, str], Afsprakenprofiel] = {}
     for index, item in enumerate(lijst):
         bron = f"{naam}: profielen[{index}]"
         profiel = _profiel_uit_json(item, bron, kalenders)
-        if profiel.naam in profielen:
-            raise ProfileDataError(bron, f"profile name {profiel.naam!r} is used twice")
-        profielen[profiel.naam] = profiel
+        if (profiel.naam, profiel.versie) in profielen:
+            raise ProfileDataError(
+                bron, f"profile {profiel.naam!r} version {profiel.versie!r} is listed twice"
+            )
+        profielen[(profiel.naam, profiel.versie)] = profiel
+    namen = sorted({n for n, _ in profielen})
     standaard = data.get("standaardprofiel")
-    if not isinstance(standaard, str) or standaard not in profielen:
+    if not isinstance(standaard, str) or standaard not in namen:
         raise ProfileDataError(
-            naam, f"'standaardprofiel' is {standaard!r}; it must name one of {sorted(profielen)}"
+            naam, f"'standaardprofiel' is {standaard!r}; it must name one of {namen}"
         )
     return Afsprakenprofielen(profielen.values(), standaard)
 
@@ -211,7 +291,7 @@ def _profiel_uit_json(
         raise ProfileDataError(bron, "a profile must be a JSON object")
     if isinstance(item.get("naam"), str):
         bron = f"{bron} ({item['naam']})"
-    onbekend = set(item) - set(_VELDEN)
+    onbekend = set(item) - set(_VELDEN) - set(BIJLAGEN)
     if onbekend:
         raise ProfileDataError(bron, f"unknown keys: {', '.join(sorted(onbekend))}")
     ontbreekt = _VERPLICHT - set(item)
@@ -230,9 +310,30 @@ def _profiel_uit_json(
         raise ProfileDataError(
             bron, f"naam {item['naam']!r} must be lower case letters, digits, '.', '_' or '-'"
         )
-    for sleutel in ("incassostop_dagen", "contacttermijn_werkdagen"):
-        if item[sleutel] < 1:
+    for sleutel in (
+        "incassostop_dagen",
+        "contacttermijn_werkdagen",
+        "incassostop_max_dagen",
+        "te_laat_werkdagen",
+        "bewaartermijn_dagen",
+    ):
+        if sleutel in item and item[sleutel] < 1:
             raise ProfileDataError(bron, f"{sleutel!r} must be at least 1, got {item[sleutel]}")
+    maximum = item.get("incassostop_max_dagen")
+    if maximum is not None and maximum < item["incassostop_dagen"]:
+        raise ProfileDataError(
+            bron,
+            f"'incassostop_max_dagen' ({maximum}) is less than 'incassostop_dagen' "
+            f"({item['incassostop_dagen']})",
+        )
+    try:
+        te_laat = TeLaatBeleid(item.get("te_laat", TeLaatBeleid.WEIGEREN.value))
+    except ValueError:
+        raise ProfileDataError(
+            bron,
+            f"'te_laat' is {item['te_laat']!r}; it must be one of "
+            f"{[b.value for b in TeLaatBeleid]}",
+        ) from None
     beschikbaar: Mapping[str, Werkdagkalender] = (
         kalenders if kalenders is not None else {"atw": standaard_kalender()}
     )
@@ -250,6 +351,15 @@ def _profiel_uit_json(
         atw_verlenging_incassostop=item["atw_verlenging_incassostop"],
         kalender=beschikbaar[item["kalender"]],
         omschrijving=item.get("omschrijving", ""),
+        incassostop_max_dagen=maximum,
+        te_laat_werkdagen=item.get("te_laat_werkdagen"),
+        te_laat=te_laat,
+        bewaartermijn_dagen=item.get("bewaartermijn_dagen"),
+        bijlagen=tuple(
+            (sectie, json.dumps(item[sectie], ensure_ascii=False, sort_keys=True))
+            for sectie in BIJLAGEN
+            if sectie in item
+        ),
     )
 
 
@@ -457,6 +567,105 @@ def contact_deadline(
     p = _profiel(profiel)
     dag = p.kalender.werkdag_na(_lokale_datum(ontvangen_op), p.contacttermijn_werkdagen)
     return _einde_van(dag)
+
+
+@dataclass(frozen=True, slots=True)
+class Termijnafwijking:
+    """A referral's dates break the profile: ``code`` is the stable violation code, ``pad`` the
+    wire path of the member at fault, ``melding`` says what was expected."""
+
+    code: str
+    pad: str
+    melding: str
+
+
+def toets_incassostop(
+    ingangsdatum: date,
+    einddatum: date,
+    verwijsdatum: date,
+    profiel: Afsprakenprofiel | str | None = None,
+) -> Termijnafwijking | None:
+    """Does a referral's incassostop keep the profile? None when it does.
+
+    It must start on the verwijsdatum and end no earlier than :func:`incassostop` computes (the
+    profile's term is a minimum, ``incassostop_te_kort``), and no later than the profile's maximum
+    when it sets one (``incassostop_te_lang``). The message names the expected end date.
+    """
+    p = _profiel(profiel)
+    begin, minimum = incassostop(verwijsdatum, p)
+    if ingangsdatum != begin:
+        return Termijnafwijking(
+            "incassostop_ingangsdatum",
+            "incassostop/ingangsdatum",
+            f"the incassostop starts on the verwijsdatum {begin.isoformat()}",
+        )
+    if einddatum < minimum:
+        return Termijnafwijking(
+            "incassostop_te_kort",
+            "incassostop/einddatum",
+            f"the incassostop lasts at least {p.incassostop_dagen} days under afsprakenprofiel "
+            f"{p.naam} {p.versie}: it ends on {minimum.isoformat()} or later, not on "
+            f"{einddatum.isoformat()}",
+        )
+    if p.incassostop_max_dagen is not None:
+        maximum = begin + timedelta(days=p.incassostop_max_dagen)
+        if einddatum > maximum:
+            return Termijnafwijking(
+                "incassostop_te_lang",
+                "incassostop/einddatum",
+                f"the incassostop lasts at most {p.incassostop_max_dagen} days under "
+                f"afsprakenprofiel {p.naam} {p.versie}: it ends on {maximum.isoformat()} at the "
+                f"latest, not on {einddatum.isoformat()}",
+            )
+    return None
+
+
+def toets_tijdigheid(
+    verwijsdatum: date,
+    incassostop_einde: date,
+    ontvangen_op: datetime,
+    profiel: Afsprakenprofiel | str | None = None,
+) -> Termijnafwijking | None:
+    """Did a referral arrive in time? None when it did; else why it is late
+    (``verwijzing_te_laat``).
+
+    Late is a referral whose incassostop had already ended on the day of receipt (Europe/Amsterdam),
+    or, when the profile sets ``te_laat_werkdagen``, one received after that many werkdagen after
+    its verwijsdatum. What follows is the profile's ``te_laat`` (refuse, or mark on both sides).
+    """
+    p = _profiel(profiel)
+    ontvangstdatum = _lokale_datum(ontvangen_op)
+    begin = _als_datum(verwijsdatum, "verwijsdatum")
+    if ontvangstdatum > incassostop_einde:
+        return Termijnafwijking(
+            "verwijzing_te_laat",
+            "verwezenOp",
+            f"received on {ontvangstdatum.isoformat()}, after its incassostop ended on "
+            f"{incassostop_einde.isoformat()}",
+        )
+    if p.te_laat_werkdagen is not None:
+        uiterlijk = p.kalender.werkdag_na(begin, p.te_laat_werkdagen)
+        if ontvangstdatum > uiterlijk:
+            return Termijnafwijking(
+                "verwijzing_te_laat",
+                "verwezenOp",
+                f"received on {ontvangstdatum.isoformat()}: a referral of "
+                f"{begin.isoformat()} arrives within {p.te_laat_werkdagen} werkdagen (by "
+                f"{uiterlijk.isoformat()}) under afsprakenprofiel {p.naam} {p.versie}",
+            )
+    return None
+
+
+def bewaren_tot(
+    afgerond_op: date, profiel: Afsprakenprofiel | str | None = None, *, dagen: int | None = None
+) -> date | None:
+    """The last day a closed referral's personal data are kept: ``afgerond_op`` plus the
+    retention term (``dagen``, else the profile's ``bewaartermijn_dagen``). None: no term set."""
+    p = _profiel(profiel)
+    termijn = dagen if dagen is not None else p.bewaartermijn_dagen
+    if termijn is None:
+        return None
+    return _als_datum(afgerond_op, "afgerond_op") + timedelta(days=termijn)
 
 
 # --- related terms: Wgs art. 4 and the Schuldenknooppunt ------------------------------------------

@@ -32,6 +32,7 @@ __all__ = [
     "InvalidTimestamp",
     "LocalProtocolError",
     "MessageValidationError",
+    "PeerVersionError",
     "ProfileDataError",
     "ProtocolError",
     "RemoteProtocolError",
@@ -102,6 +103,15 @@ class InvalidPeerMessage(MessageValidationError, RemoteProtocolError):
 
 class InvalidLocalMessage(MessageValidationError, LocalProtocolError):
     """A message we are building is not valid: fix the calling code or its input."""
+
+
+class PeerVersionError(LocalProtocolError):
+    """A message needs a specVersie the peer does not know (e.g. a UWV referral to a peer that
+    only accepts 1.0): it cannot go to that peer. ``nodig`` is the version it needs."""
+
+    def __init__(self, melding: str, nodig: str) -> None:
+        self.nodig = nodig
+        super().__init__(melding)
 
 
 # --- time, calendar and deadlines -----------------------------------------------------------------

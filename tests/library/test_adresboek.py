@@ -37,11 +37,14 @@ from warm_referral.adresboek.model import Eindpunt
 from warm_referral.adressen import AmbiguousAddress, UnknownHouseNumber, zoekadres
 from warm_referral.adressen.voorbeeld import voorbeeldindex
 from warm_referral.adressen.zoeker import Gemeentezoeker
+from warm_referral.afsprakenstelsel import lees_deelnemersregister
+from warm_referral.models import kies_spec_versie
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP = ROOT / "spec" / "v1" / "adresboek"
 VOORBEELD = (MAP / "voorbeeld-adresboek.json").read_bytes()
 OP = date(2026, 3, 2)
+WALCHEREN = "00000001001234567000"
 
 
 @pytest.fixture(scope="module")
@@ -386,6 +389,43 @@ def test_endpoints_follow_their_dates_and_bindings(boek: Any) -> None:
     assert later.eindpunt([Binding.REST, Binding.KNOOPPUNT]).binding is Binding.KNOOPPUNT
     with pytest.raises(NoUsableEndpoint, match=r"specVersie 2\.0"):
         nu.eindpunt(spec_versie="2.0")
+
+
+@pytest.mark.eis("WD-VERZ-08")
+def test_an_endpoint_of_an_older_specversie_is_found_and_says_what_to_write(boek: Any) -> None:
+    """specVersie 1.1 only adds: a 1.0 endpoint is still the route (by default any version the
+    library speaks), and its specVersies tell the sender to write 1.0."""
+    nu = boek.zoek("1992", op=OP)
+    eindpunt = nu.eindpunt()
+    assert list(eindpunt.spec_versies) == ["1.0"]
+    assert kies_spec_versie(eindpunt.spec_versies) == "1.0"
+    with pytest.raises(NoUsableEndpoint, match=r"specVersie 1\.1"):
+        nu.eindpunt(spec_versie="1.1")
+    assert nu.eindpunt(spec_versie=["1.0", "1.1"]) == eindpunt
+
+
+def test_the_participants_register_takes_the_served_municipalities_from_the_book(
+    boek: Any,
+) -> None:
+    """No second truth: a register organisation without gemeentecodes asks the signed book."""
+    register = lees_deelnemersregister(
+        json.dumps(
+            {
+                "formaat": "warm-referral-deelnemersregister/1",
+                "uitgever": {"naam": "NVVK", "kvkNummer": "40123456"},
+                "uitgegevenOp": "2026-01-01T00:00:00Z",
+                "schuldeisers": [],
+                "organisaties": [
+                    {"id": "walcheren", "naam": "Schuldhulp Walcheren", "oin": WALCHEREN}
+                ],
+            }
+        ).encode()
+    )
+    assert register.bediend_door(WALCHEREN, op=OP) == frozenset()
+    assert register.met_bediening(boek).bediend_door(WALCHEREN, op=OP) == boek.bediend_door(
+        WALCHEREN, op=OP
+    )
+    assert boek.bediend_door(WALCHEREN, op=OP) == {"0718", "0687", "0717"}
 
 
 @pytest.mark.eis("WD-ADR-07")

@@ -140,7 +140,7 @@ def test_load_own_profiles(tmp_path: Path) -> None:
         ),
         (
             {**profielen_json(), "profielen": profielen_json()["profielen"] * 2},  # type: ignore[operator]
-            r"profielen\[1\].*used twice",
+            r"profielen\[1\].*listed twice",
         ),
     ],
 )

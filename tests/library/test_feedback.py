@@ -56,6 +56,7 @@ TOEGESTANE_VELDEN = {
     "eindresultaat",
     "advies_incassostop",
     "statusterugmelding",
+    "te_laat",
 }
 _CREDITOR_SAFE_ENUMS = (
     Schuldeiserstatus,

@@ -356,9 +356,9 @@ def test_without_consent_for_status_no_milestone_is_sent() -> None:
     )
     assert wijziging.naar is Toestand.BEREIKT
     assert not any(isinstance(e, StuurStatusbericht) for e in wijziging.effecten)
-    with pytest.raises(LocalInvalidTransition, match="Statusterugmelding"):
+    with pytest.raises(LocalInvalidTransition, match="does not report the milestone"):
         paar.gemeente.verstuur(statusbericht(paar.gemeente, Mijlpaal.BEREIKT, D0 + DAG))
-    with pytest.raises(RemoteInvalidTransition, match="Statusterugmelding"):
+    with pytest.raises(RemoteInvalidTransition, match="does not report the milestone"):
         paar.schuldeiser.ontvang(statusbericht(paar.gemeente, Mijlpaal.BEREIKT, D0 + DAG))
     # A status request is answered with the acknowledgement again.
     antwoord = paar.schuldeiser_stuurt(statusverzoek(paar.schuldeiser, D0 + DAG))

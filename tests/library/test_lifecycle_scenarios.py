@@ -10,6 +10,7 @@ from lifecycle_helpers import (
     DAG,
     NIEUWE_GEMEENTE,
     ONTVANGEN_OP,
+    PROFIEL_ALLES,
     Paar,
     betaalgedragmelding,
     doorzending,
@@ -167,7 +168,7 @@ def test_wrong_municipality_then_forward() -> None:
         parse_json(_verwijzing_van(paar)).model_dump() | {"ontvanger": NIEUWE_GEMEENTE}
     )
     ontvangen = datetime(2026, 4, 7, 9, tzinfo=timezone.utc)
-    nieuw, wijziging = Verwijzingsdossier.voor_gemeente(v, ontvangen)
+    nieuw, wijziging = Verwijzingsdossier.voor_gemeente(v, ontvangen, PROFIEL_ALLES)
     bevestiging = wijziging.effecten[0]
     assert isinstance(bevestiging, StuurOntvangstbevestiging)
     bericht = bevestiging.als_bericht(
@@ -284,7 +285,7 @@ def test_payment_resumption_reported() -> None:
     wijziging = paar.schuldeiser_stuurt(melding)
     assert not wijziging.veranderd and not wijziging.genegeerd
     assert paar.gemeente.betaalgedrag == paar.schuldeiser.betaalgedrag
-    assert paar.gemeente.betaalgedrag[0] == (D0 + 60 * DAG, True)
+    assert paar.gemeente.betaalgedrag[0][:2] == (D0 + 60 * DAG, True)
     assert paar.gemeente.ontvang(melding).dubbel
     assert len(paar.gemeente.betaalgedrag) == 1
     assert schuldeiserbeeld(paar.schuldeiser).status is Schuldeiserstatus.AFGESLOTEN

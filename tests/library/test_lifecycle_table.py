@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from warm_referral.afspraken import Terugmelding
 from warm_referral.errors import LocalProtocolError, RemoteProtocolError
 from warm_referral.lifecycle import (
     InvalidTransition,
@@ -33,7 +34,14 @@ from warm_referral.lifecycle._table import (
     toegestaan,
 )
 from warm_referral.lifecycle.ddas import DdasEindresultaat
-from warm_referral.models import Eindresultaat, Mijlpaal, NietOpgepaktReden, Partij
+from warm_referral.models import (
+    Eindresultaat,
+    Grondslag,
+    Intrekkingsreden,
+    Mijlpaal,
+    NietOpgepaktReden,
+    Partij,
+)
 
 _RANG = {
     Mijlpaal.OPGEPAKT: 1,
@@ -136,7 +144,10 @@ class _Feiten:
     verwijzing_bericht_id: UUID
     contactdeadline: datetime | None
     incassostop: tuple[date, date]
-    statusterugmelding: bool
+    incassostop_minimum: date
+    terugmelding: Terugmelding
+    grondslag: Grondslag
+    toestemming_ingetrokken: bool
     eindresultaat: Eindresultaat | None
     niet_opgepakt_reden: NietOpgepaktReden | None
     doorgezonden_naar: Partij | None
@@ -151,7 +162,8 @@ class _Gebeurtenis:
     contactdeadline: datetime
     cross_referentie: UUID
     eindresultaat: Eindresultaat
-    reden: NietOpgepaktReden
+    reden: NietOpgepaktReden | Intrekkingsreden
+    mijlpaal: Mijlpaal
     resultaat: DdasEindresultaat
     soort: Any
     einddatum: date
@@ -170,12 +182,16 @@ _MOMENT = st.datetimes(datetime(2026, 1, 1), datetime(2026, 12, 31)).map(lambda 
 @st.composite
 def _feiten(draw: st.DrawFn) -> _Feiten:
     begin = draw(_DATUM)
+    einde = draw(st.dates(begin, date(2027, 12, 31)))
     return _Feiten(
         laatste_datum=draw(_DATUM),
         verwijzing_bericht_id=draw(st.sampled_from([UUID(int=1), uuid4()])),
         contactdeadline=draw(st.none() | _MOMENT),
-        incassostop=(begin, draw(st.dates(begin, date(2027, 12, 31)))),
-        statusterugmelding=draw(st.booleans()),
+        incassostop=(begin, einde),
+        incassostop_minimum=draw(st.dates(begin, einde)),
+        terugmelding=Terugmelding(draw(st.frozensets(st.sampled_from(Mijlpaal)))),
+        grondslag=draw(st.sampled_from(Grondslag)),
+        toestemming_ingetrokken=draw(st.booleans()),
         eindresultaat=draw(st.none() | st.sampled_from(Eindresultaat)),
         niet_opgepakt_reden=draw(st.none() | st.sampled_from(NietOpgepaktReden)),
         doorgezonden_naar=draw(st.sampled_from([None, *_GEMEENTEN])),
@@ -192,7 +208,8 @@ def _gebeurtenissen(draw: st.DrawFn) -> _Gebeurtenis:
         contactdeadline=draw(_MOMENT),
         cross_referentie=draw(st.sampled_from([UUID(int=1), uuid4()])),
         eindresultaat=draw(st.sampled_from(Eindresultaat)),
-        reden=draw(st.sampled_from(NietOpgepaktReden)),
+        reden=draw(st.sampled_from([*NietOpgepaktReden, *Intrekkingsreden])),
+        mijlpaal=draw(st.sampled_from(Mijlpaal)),
         resultaat=draw(st.sampled_from(DdasEindresultaat)),
         soort=draw(st.sampled_from(SoortIncassostopwijziging)),
         einddatum=draw(_DATUM),

@@ -119,7 +119,13 @@ def test_nieuwe_envelop_builds_a_valid_envelope() -> None:
     velden = nieuwe_envelop(verwijzing.afzender, verwijzing.ontvanger, nu=nu)
     kopie = verwijzing.model_copy(update=velden)
     assert kopie.bericht_id != verwijzing.bericht_id
-    assert kopie.spec_versie == "1.0"
+    assert kopie.spec_versie == "1.1"  # the newest, unless the caller asks for another
+    assert (
+        nieuwe_envelop(verwijzing.afzender, verwijzing.ontvanger, nu=nu, spec_versie="1.0")[
+            "spec_versie"
+        ]
+        == "1.0"
+    )
     assert "crossReferentie" not in json.loads(kopie.to_json())
 
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from warm_referral.calendar import DateOutOfRangeError
+from warm_referral.models.enums import IngrijpendeMaatregel
 from warm_referral.monitoring import (
     DIMENSIES,
     Evaluatie,
@@ -83,7 +84,9 @@ _EVALUATIES = st.lists(
         peildatum=st.dates(date(2025, 3, 1), date(2025, 3, 4)),  # ties on purpose
         regulier_betaald=st.none() | st.booleans(),
         ingrijpende_maatregelen=st.none()
-        | st.lists(st.sampled_from(["beslag", "afsluiting"]), max_size=3),
+        | st.lists(st.sampled_from(IngrijpendeMaatregel), max_size=3),
+        voorkomen_maatregelen=st.none()
+        | st.lists(st.sampled_from(IngrijpendeMaatregel), max_size=2),
     ),
     max_size=4,
 )

@@ -50,11 +50,12 @@ def test_the_deadline_skips_good_friday_and_easter_monday(uitvoer: str) -> None:
 def test_a_reached_and_accepted(uitvoer: str) -> None:
     blok = _blok(uitvoer, "A")
     assert "reached and accepted" in blok
-    volgorde = ["Ontvangstbevestiging", "Statusbericht Opgepakt", "Statusbericht Bereikt",
-                "Statusbericht Hulp aangeboden", "Statusbericht Hulp aanvaard",
+    volgorde = ["Ontvangstbevestiging", "Statusbericht Opgepakt", "Statusbericht Hulp aanvaard",
                 "Statusbericht Afgesloten (Ondersteuning gestart)"]  # fmt: skip
     posities = [blok.index(stap) for stap in volgorde]
     assert posities == sorted(posities)
+    # The referral rests on the afsluitregeling: reached and offered are not the creditor's.
+    assert "Statusbericht Bereikt" not in blok and "Statusbericht Hulp aangeboden" not in blok
     assert blok.rstrip().endswith("Afgesloten: Ondersteuning gestart")
     assert "Vervolghulp en/of verwijzing financieel" in blok  # the municipality's own result ...
     creditor = [r for r in blok.splitlines() if " creditor " in r]

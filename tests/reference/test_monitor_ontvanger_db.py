@@ -98,17 +98,27 @@ def test_monitor_rapport_reads_the_receiver_database(ontvanger_db: Path, tmp_pat
     assert "2026-K2" in (uit / "monitoring.html").read_text(encoding="utf-8")
 
 
-def test_the_organisation_comes_from_the_receiver_configuration(
+def test_the_organisation_comes_from_the_receivers_participants_register(
     ontvanger_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = tmp_path / "ontvanger.json"
-    operator = {
-        "naam": "Kredietbank Zeeland",
-        "rol": "operator",
-        "oin": "00000001001234567000",
-        "gemeentecodes": ["0718"],
+    # The organisation comes from the participants register the configuration names.
+    register = {
+        "formaat": "warm-referral-deelnemersregister/1",
+        "uitgever": {"naam": "NVVK", "kvkNummer": "40123456"},
+        "uitgegevenOp": "2026-11-02T09:00:00Z",
+        "schuldeisers": [],
+        "organisaties": [
+            {
+                "id": "kbz",
+                "naam": "Kredietbank Zeeland",
+                "oin": "00000001001234567000",
+                "gemeentecodes": ["0718"],
+            }
+        ],
     }
-    config.write_text(json.dumps({"deelnemers": [operator]}), encoding="utf-8")
+    (tmp_path / "register.json").write_text(json.dumps(register), encoding="utf-8")
+    config = tmp_path / "ontvanger.json"
+    config.write_text(json.dumps({"deelnemersregister": "register.json"}), encoding="utf-8")
     uit = tmp_path / "historie.jsonl"
     code = main(
         [

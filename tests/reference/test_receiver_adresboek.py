@@ -28,6 +28,7 @@ from receiver_support import (
     fresh,
     running_receiver,
 )
+from warm_referral_reference.deelnemers import DEV_REGISTER
 from warm_referral_reference.receiver.config import Instellingen, Modus
 from warm_referral_reference.receiver.errors import ConfigError
 
@@ -38,15 +39,24 @@ TYPE = "https://standaarden.nvvk.nl/warme-doorverwijzing/v1/problemen/"
 
 
 def _config(map_: Path, boek: Path, oin: str = WALCHEREN_OIN) -> Path:
+    """A receiver configuration with the book and the development register, in which Walcheren is
+    listed without gemeentecodes (the book gives them) and Evides has agreements everywhere, so
+    only the book's answer decides."""
+    register = json.loads(
+        (Path(__file__).resolve().parents[2] / "reference_server/src/warm_referral_reference/data"
+         / DEV_REGISTER).read_text(encoding="utf-8")
+    )  # fmt: skip
+    for afspraak in register["schuldeisers"][0]["afspraken"]:
+        afspraak["gemeentecodes"] = ["0664", "0687", "0717", "0718"]
+    register["organisaties"] = [
+        {"id": "walcheren", "naam": "Schuldhulp Walcheren", "oin": WALCHEREN_OIN}
+    ]
+    (map_ / "register.json").write_text(json.dumps(register), encoding="utf-8")
     config = {
-        "deelnemers": [
-            {"naam": "Evides Waterbedrijf", "rol": "schuldeiser", "oin": "00000003241234560000",
-             "kvkNummer": "24123456", "token": "dev-evides"},
-            {"naam": "Schuldhulp Walcheren", "rol": "operator", "oin": WALCHEREN_OIN,
-             "gemeentecodes": ["0718", "0687", "0717"], "token": "dev-operator"},
-        ],
+        "deelnemersregister": "register.json",
+        "tokens": {"dev-evides": "evides", "dev-operator": "walcheren"},
         "adresboek": {"bestand": boek.name, "sleutels": "nvvk.jwks.json", "organisatie": oin},
-    }  # fmt: skip
+    }
     pad = map_ / "ontvanger.json"
     pad.write_text(json.dumps(config), encoding="utf-8")
     return pad

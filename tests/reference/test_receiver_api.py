@@ -32,6 +32,7 @@ from receiver_support import (
     check_exchange,
     db_execute,
     db_rows,
+    dev_register_met,
     encode,
     example,
     example_bytes,
@@ -42,7 +43,7 @@ from receiver_support import (
     running_receiver,
 )
 from starlette.testclient import TestClient
-from warm_referral_reference.deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
+from warm_referral_reference.deelnemers import DEV_TOKENS, deelnemers_uit_register
 from warm_referral_reference.receiver.config import Instellingen, Modus
 from warm_referral_reference.receiver.http.openapi import API_VERSIE, openapi_document
 from warm_referral_reference.receiver.storage import is_postgresql
@@ -180,6 +181,8 @@ def test_follow_up_messages_are_accepted_and_a_status_request_answered(verwezen:
 def test_postvak_pages_with_na_and_limiet(verwezen: Api) -> None:
     verwezen.actie(CONV, OPPAKKEN)
     verwezen.actie(CONV, BEREIKT)
+    verwezen.actie(CONV, {"soort": "HulpAangeboden", "datum": "2026-04-01"})
+    verwezen.actie(CONV, {"soort": "Hulpbesluit", "datum": "2026-04-01", "aanvaard": True})
     alles = verwezen.postvak(EVIDES)
     assert len(alles) == 3
     nummers = [b["volgnummer"] for b in alles]
@@ -578,14 +581,22 @@ def test_a_creditor_cannot_see_or_act_on_another_creditors_referral(verwezen: Ap
 
 
 def test_an_operator_sees_only_its_municipalities(receiver_db: Path | str) -> None:
-    amsterdam = Deelnemer(
-        "Schuldhulp Amsterdam",
-        Rol.OPERATOR,
-        oin="00000001002564440000",
-        gemeentecodes=frozenset({"0363"}),
-        token="dev-amsterdam",
+    def met_amsterdam(document: dict[str, Any]) -> None:
+        document["schuldeisers"][0]["afspraken"][0]["gemeentecodes"].append("0363")
+        document["organisaties"].append(
+            {
+                "id": "amsterdam",
+                "naam": "Schuldhulp Amsterdam",
+                "oin": "00000001002564440000",
+                "gemeentecodes": ["0363"],
+            }
+        )
+
+    register = dev_register_met(met_amsterdam)
+    instellingen = Instellingen(
+        register=register,
+        deelnemers=deelnemers_uit_register(register, {**DEV_TOKENS, "dev-amsterdam": "amsterdam"}),
     )
-    instellingen = Instellingen(deelnemers=(*DEV_DEELNEMERS, amsterdam))
     with running_receiver(receiver_db, instellingen) as api:
         api.zet_klok(EVIDES_KLOK)
         api.stuur(EVIDES, example(EVIDES_VERWIJZING))
@@ -676,15 +687,19 @@ def test_andere_reden_stays_with_the_municipality(verwezen: Api) -> None:
 # --- operator actions produce the creditor's messages ---------------------------------------------
 
 
+@pytest.mark.eis("WD-TERUG-05", "WD-TERUG-11")
 def test_operator_actions_produce_the_creditors_messages_in_order(verwezen: Api) -> None:
+    """The Evides referral rests on the afsluitregeling: under nvvk-pilot 1.1 the creditor learns
+    that it was taken up, that help is under way and that it closed, not that the resident was
+    reached or offered help (test_receiver_afspraken.py has the consent case)."""
     stappen: list[tuple[dict[str, Any], str, list[str | None]]] = [
         (OPPAKKEN, "Opgepakt", ["Opgepakt"]),
         (BEREIKT | {"bereikt": False}, "Contactpogingen", []),
-        (BEREIKT | {"dagdeel": "Middag"}, "Bereikt", ["Bereikt"]),
+        (BEREIKT | {"dagdeel": "Middag"}, "Bereikt", []),
         (
             {"soort": "HulpAangeboden", "datum": "2026-04-01"},
             "Hulp aangeboden",
-            ["Hulp aangeboden"],
+            [],
         ),
         (
             {"soort": "Hulpbesluit", "datum": "2026-04-01", "aanvaard": True},
@@ -711,7 +726,7 @@ def test_operator_actions_produce_the_creditors_messages_in_order(verwezen: Api)
     assert [b["bericht"] for b in postvak] == verwacht  # the same messages, in the same order
     assert [b["bericht"]["berichttype"] for b in postvak] == ["Ontvangstbevestiging"] + [
         "Statusbericht"
-    ] * 5
+    ] * 3
     for entry in postvak:
         bericht = parse_json(encode(entry["bericht"]))  # each is a valid protocol message
         assert str(bericht.conversatie_id) == CONV

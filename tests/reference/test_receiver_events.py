@@ -46,10 +46,23 @@ def _beide(gebeurtenis: Any, bericht_json: bytes) -> None:
 def test_verwijzing_ontvangen_is_written_as_its_class_describes(
     verwijzing: Any, tijdstip: datetime
 ) -> None:
-    profiel = Afsprakenprofielverwijzing(naam="nvvk-pilot", versie="1.0")
+    profiel = Afsprakenprofielverwijzing(naam="nvvk-pilot", versie="1.1")
+    vastlegging = {
+        "afsprakenprofiel": {"naam": "nvvk-pilot", "versie": "1.1"},
+        "incassostop": ["2026-04-01", "2026-05-01"],
+        "incassostopMinimum": "2026-05-01",
+        "terugmelding": ["Opgepakt", "Hulp aanvaard"],
+        "teLaat": False,
+        "contactdeadline": "2026-04-06T21:59:59Z",
+    }
     for maak in (VerwijzingOntvangen, VerwijzingOntvangen.model_construct):
         _beide(
-            maak(tijdstip=tijdstip, afsprakenprofiel=profiel, bericht=verwijzing),
+            maak(
+                tijdstip=tijdstip,
+                afsprakenprofiel=profiel,
+                vastlegging=vastlegging,
+                bericht=verwijzing,
+            ),
             verwijzing.to_json(),
         )
 

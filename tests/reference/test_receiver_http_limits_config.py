@@ -11,12 +11,10 @@ from warm_referral_reference.receiver.config import HttpLimieten, Instellingen, 
 from warm_referral_reference.receiver.errors import ConfigError
 from warm_referral_reference.receiver.server import uvicorn_options
 
-DEELNEMER = {"naam": "Evides", "rol": "schuldeiser", "kvkNummer": "24123456", "token": "t"}
-
 
 def _laad(tmp_path: Path, http: object) -> Instellingen:
     pad = tmp_path / "config.json"
-    pad.write_text(json.dumps({"deelnemers": [DEELNEMER], "http": http}))
+    pad.write_text(json.dumps({"http": http}))  # the development register and tokens
     return Instellingen.laad(pad, Modus.ONTWIKKELING)
 
 

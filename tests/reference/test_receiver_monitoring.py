@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,14 @@ from receiver_support import (
     fresh,
     running_receiver,
 )
-from warm_referral_reference.deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
+from warm_referral_reference.deelnemers import (
+    DEV_NVVK,
+    DEV_REGISTER,
+    DEV_TOKENS,
+    Deelnemer,
+    Rol,
+    deelnemers_uit_register,
+)
 from warm_referral_reference.receiver.config import (
     MINIMUM_MONITORINGDREMPEL,
     Instellingen,
@@ -50,6 +58,7 @@ from warm_referral_reference.receiver.errors import ConfigError
 from warm_referral_reference.receiver.http.openapi import openapi_document
 from warm_referral_reference.receiver.storage import Historieregel
 
+from warm_referral.afsprakenstelsel import Deelnemersregister, lees_deelnemersregister
 from warm_referral.monitoring import (
     STANDAARD_DREMPEL,
     Verwijzingshistorie,
@@ -60,18 +69,34 @@ from warm_referral.monitoring.synthetisch import synthetische_historien
 NVVK = "dev-nvvk"
 VEERE = "dev-veere"  # an operator of another organisation, for 0717 only (see _instellingen)
 
-#: An operator of another organisation, serving Veere (0717) only.
-_VEERE = Deelnemer(
-    "Schuldhulp Veere",
-    Rol.OPERATOR,
-    oin="00000001001234568000",
-    gemeentecodes=frozenset({"0717"}),
-    token=VEERE,
+
+def _register_met_veere() -> Deelnemersregister:
+    """The development register, with Veere (0717) served by another organisation, Schuldhulp
+    Veere, and in every creditor's agreement."""
+    data = json.loads((files("warm_referral_reference") / "data" / DEV_REGISTER).read_bytes())
+    for schuldeiser in data["schuldeisers"]:
+        for afspraak in schuldeiser["afspraken"]:
+            afspraak["gemeentecodes"].append("0717")
+    data["organisaties"].append(
+        {
+            "id": "veere",
+            "naam": "Schuldhulp Veere",
+            "oin": "00000001001234568000",
+            "gemeentecodes": ["0717"],
+        }
+    )
+    return lees_deelnemersregister(json.dumps(data).encode())
+
+
+_REGISTER = _register_met_veere()
+_DEELNEMERS = (
+    *deelnemers_uit_register(_REGISTER, {**DEV_TOKENS, VEERE: "veere"}),
+    DEV_NVVK,
 )
 
 
 def _instellingen(**changes: Any) -> Instellingen:
-    return Instellingen(deelnemers=(*DEV_DEELNEMERS, _VEERE), **changes)
+    return Instellingen(register=_REGISTER, deelnemers=_DEELNEMERS, **changes)
 
 
 @pytest.fixture
@@ -150,7 +175,9 @@ def test_the_serving_organisation_comes_from_the_configured_operators(api: Api) 
         "0687": "Schuldhulp Walcheren",
         "0717": "Schuldhulp Veere",
     }
-    assert "0717" not in organisaties(Instellingen(deelnemers=(*DEV_DEELNEMERS, _VEERE, dubbel)))
+    assert "0717" not in organisaties(
+        Instellingen(register=_REGISTER, deelnemers=(*_DEELNEMERS, dubbel))
+    )
 
 
 # --- NVVK: aggregates of every municipality, and no referral -------------------------------------
@@ -243,13 +270,14 @@ def test_the_threshold_may_be_raised_never_lowered(tmp_path: Path) -> None:
         with pytest.raises(ConfigError, match="monitoringDrempel"):
             _instellingen(monitoring_drempel=te_laag)
     config = tmp_path / "ontvanger.json"
-    deelnemers = [{"naam": "NVVK", "rol": "nvvk", "kvkNummer": "40123456", "token": NVVK}]
-    config.write_text(json.dumps({"deelnemers": deelnemers, "monitoringDrempel": 3}))
+    nvvk = [{"naam": "NVVK", "kvkNummer": "40123456", "token": NVVK}]
+    config.write_text(json.dumps({"nvvk": nvvk, "monitoringDrempel": 3}))
     with pytest.raises(ConfigError, match=r"ontvanger\.json: monitoringDrempel .* at least 5"):
         Instellingen.laad(config, Modus.ONTWIKKELING)
-    config.write_text(json.dumps({"deelnemers": deelnemers, "monitoringDrempel": 10}))
+    config.write_text(json.dumps({"nvvk": nvvk, "monitoringDrempel": 10}))
     geladen = Instellingen.laad(config, Modus.ONTWIKKELING)
-    assert geladen.monitoring_drempel == 10 and geladen.deelnemers[0].rol is Rol.NVVK
+    assert geladen.monitoring_drempel == 10
+    assert [d.token for d in geladen.deelnemers if d.rol is Rol.NVVK] == [NVVK]
 
 
 # --- the query --------------------------------------------------------------------------------------
@@ -494,3 +522,36 @@ def test_gemeente_monitoring_asks_the_api(
     assert _cijfer(data, "verwijzingen", "0718")["teller"] == 5
     assert main(["gemeente", *url, "monitoring", "--dimensie", "postcode"]) == 1
     assert json.loads(capsys.readouterr().out)["fouten"][0]["pointer"] == "/dimensie"
+
+
+def test_nvvk_is_named_in_the_configuration_not_in_the_register(tmp_path: Path) -> None:
+    """NVVK keeps the participants register and is no entry in it: the configuration's 'nvvk'
+    list names it, checked like every setting (file, entry, why)."""
+    config = tmp_path / "ontvanger.json"
+    for fout, melding in (
+        ({"nvvk": [{"naam": "NVVK"}]}, r"nvvk\[0\]: needs an oin or a kvkNummer"),
+        ({"nvvk": [{"naam": "NVVK", "kvkNummer": "123"}]}, r"nvvk\[0\]: kvkNummer '123'"),
+        ({"nvvk": [{"naam": "NVVK", "kvkNummer": "40123456", "rol": "x"}]}, "unknown keys rol"),
+        ({"nvvk": {"naam": "NVVK"}}, "'nvvk' must be a list"),
+    ):
+        config.write_text(json.dumps(fout))
+        with pytest.raises(ConfigError, match=melding):
+            Instellingen.laad(config, Modus.ONTWIKKELING)
+    # Production mode: the certificate's OIN identifies NVVK, a token is ignored.
+    register = tmp_path / "register.json"
+    register.write_bytes((files("warm_referral_reference") / "data" / DEV_REGISTER).read_bytes())
+    nvvk = [{"naam": "NVVK", "oin": "00000001001234599000", "token": "geheim"}]
+    config.write_text(
+        json.dumps(
+            {
+                "deelnemersregister": "register.json",
+                "nvvk": nvvk,
+                "gemeentecodes": ["0718"],
+                "auditSleutel": "s",
+            }
+        )
+    )
+    productie = Instellingen.laad(config, Modus.PRODUCTIE)
+    (nvvk_deelnemer,) = [d for d in productie.deelnemers if d.rol is Rol.NVVK]
+    assert nvvk_deelnemer.token is None and nvvk_deelnemer.oin == "00000001001234599000"
+    assert not productie.per_token()

@@ -37,7 +37,10 @@ from warm_referral_reference.receiver.protocol import BegrensdProtocol
 from warm_referral_reference.receiver.server import build_receiver
 from warm_referral_reference.receiver.tls import TlsH11Protocol, TlsHttpToolsProtocol
 
+from warm_referral import parse_json
 from warm_referral.cli import main
+from warm_referral.models import Partij
+from warm_referral.testing.voorbeelden import herdateer
 
 EVIDES_OIN = "00000003241234560000"  # the afzender OIN of the Evides example
 WOONGOED_OIN = "00000003220123450000"
@@ -45,47 +48,97 @@ OPERATOR_OIN = "00000001001234567000"  # Schuldhulp Walcheren: Vlissingen (0718)
 OPERATOR_ELDERS_OIN = "00000001003630000000"  # an operator of Amsterdam (0363)
 ONBEKEND_OIN = "00000009999999990000"
 
-CONFIG: dict[str, Any] = {
-    "gemeentecodes": ["0718", "0687", "0363"],
-    "auditSleutel": "test-only-audit-key-for-the-mtls-tests",
-    "deelnemers": [
+
+def _afspraak(*codes: str) -> list[dict[str, Any]]:
+    return [
         {
+            "afsprakenprofiel": {"naam": "nvvk-pilot", "versie": "1.1"},
+            "gemeentecodes": list(codes),
+            "geldigVanaf": "2023-01-01",
+        }
+    ]
+
+
+#: The participants register of these tests: creditors and operators known by their OIN.
+REGISTER: dict[str, Any] = {
+    "formaat": "warm-referral-deelnemersregister/1",
+    "uitgever": {"naam": "NVVK (test)", "kvkNummer": "11122233"},
+    "uitgegevenOp": "2026-01-01T00:00:00Z",
+    "schuldeisers": [
+        {
+            "id": "evides",
             "naam": "Evides Waterbedrijf",
-            "rol": "schuldeiser",
             "oin": EVIDES_OIN,
             "kvkNummer": "24123456",
+            "soortenVerwijzer": ["Water"],
+            "grondslagen": ["Afsluitregeling", "Toestemming"],
+            "afspraken": _afspraak("0718", "0687", "0363"),
         },
         {
+            "id": "woongoed",
             "naam": "Woongoed Zeeland",
-            "rol": "schuldeiser",
             "oin": WOONGOED_OIN,
             "kvkNummer": "22012345",
+            "vestigingsnummers": ["000012345678"],
+            "soortenVerwijzer": ["Huur"],
+            "grondslagen": ["BesluitGemeentelijkeSchuldhulpverlening", "Toestemming"],
+            "afspraken": _afspraak("0718", "0687"),
         },
+    ],
+    "organisaties": [
         {
+            "id": "walcheren",
             "naam": "Schuldhulp Walcheren",
-            "rol": "operator",
             "oin": OPERATOR_OIN,
             "gemeentecodes": ["0718", "0687"],
         },
         {
+            "id": "amsterdam",
             "naam": "Schuldhulp Amsterdam",
-            "rol": "operator",
             "oin": OPERATOR_ELDERS_OIN,
             "gemeentecodes": ["0363"],
-        },
-        # A token in production mode must be ignored: only the certificate counts.
-        {
-            "naam": "Token-only",
-            "rol": "operator",
-            "kvkNummer": "12345678",
-            "gemeentecodes": ["0718"],
-            "token": "dev-operator",
         },
     ],
 }
 
-EVIDES_VERWIJZING = EXAMPLES / "verwijzing-water-afsluitregeling.json"
-WOONGOED_VERWIJZING = EXAMPLES / "verwijzing-huur-bgs-crisis.json"
+CONFIG: dict[str, Any] = {
+    "gemeentecodes": ["0718", "0687", "0363"],
+    "auditSleutel": "test-only-audit-key-for-the-mtls-tests",
+    "deelnemersregister": "register.json",
+    # A token in production mode must be ignored: only the certificate counts.
+    "tokens": {"dev-operator": "walcheren"},
+}
+
+
+def schrijf_config(folder: Path, config: dict[str, Any] | None = None) -> Path:
+    """config.json with the register beside it (the config names it relative to itself)."""
+    (folder / "register.json").write_text(json.dumps(REGISTER), encoding="utf-8")
+    pad = folder / "config.json"
+    pad.write_text(json.dumps(CONFIG if config is None else config), encoding="utf-8")
+    return pad
+
+
+def _vandaag(pad: Path, afzender: Partij | None = None) -> bytes:
+    """An example dated a minute ago (production has no test clock, and refuses late referrals)."""
+    bericht = herdateer(
+        parse_json(pad.read_bytes()),
+        datetime.now(timezone.utc) - timedelta(minutes=1),
+        afzender=afzender,
+    )
+    return bytes(bericht.to_json())
+
+
+EVIDES_VERWIJZING = _vandaag(EXAMPLES / "verwijzing-water-afsluitregeling.json")
+# In production Woongoed is known by its OIN, so its messages carry it (the exact identity).
+WOONGOED_VERWIJZING = _vandaag(
+    EXAMPLES / "verwijzing-huur-bgs-crisis.json",
+    Partij(
+        naam="Woongoed Zeeland",
+        oin=WOONGOED_OIN,
+        kvk_nummer="22012345",
+        vestigingsnummer="000012345678",
+    ),
+)
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
@@ -213,8 +266,7 @@ def server(
     the one ``serve receiver`` uses (httptools with the limits, :mod:`.protocol`) and the two
     it is built on."""
     folder = tmp_path_factory.mktemp("receiver")
-    config = folder / "config.json"
-    config.write_text(json.dumps(CONFIG), encoding="utf-8")
+    config = schrijf_config(folder)
     instellingen = Instellingen.laad(config, Modus.PRODUCTIE)
     assert instellingen.modus is Modus.PRODUCTIE
     assert not instellingen.testklok
@@ -260,8 +312,8 @@ def client(pki: Pki, server: Server, oin: str | None = None, *, ca: Any = None) 
     return httpx.Client(base_url=server.base_url, verify=pki.context(oin, ca=ca), timeout=10)
 
 
-def post_verwijzing(c: httpx.Client, path: Path) -> httpx.Response:
-    return c.post("/v1/berichten", content=path.read_bytes(), headers=JSON_HEADERS)
+def post_verwijzing(c: httpx.Client, data: bytes) -> httpx.Response:
+    return c.post("/v1/berichten", content=data, headers=JSON_HEADERS)
 
 
 def assert_problem(response: httpx.Response, status: int, soort: str) -> dict[str, Any]:
@@ -287,7 +339,7 @@ def test_configured_creditor_delivers_the_evides_referral(pki: Pki, server: Serv
         assert response.headers["strict-transport-security"]
         bevestiging = response.json()
         assert bevestiging["berichttype"] == "Ontvangstbevestiging"
-        verwijzing = json.loads(EVIDES_VERWIJZING.read_bytes())
+        verwijzing = json.loads(EVIDES_VERWIJZING)
         assert bevestiging["conversatieId"] == verwijzing["conversatieId"]
         assert bevestiging["crossReferentie"] == verwijzing["berichtId"]
         assert bevestiging["ontvanger"]["oin"] == EVIDES_OIN
@@ -414,8 +466,8 @@ def test_the_client_checks_the_server_too(pki: Pki, server: Server) -> None:
 
 
 def test_tenancy_over_real_tls(pki: Pki, server: Server) -> None:
-    evides_conv = json.loads(EVIDES_VERWIJZING.read_bytes())["conversatieId"]
-    woongoed_conv = json.loads(WOONGOED_VERWIJZING.read_bytes())["conversatieId"]
+    evides_conv = json.loads(EVIDES_VERWIJZING)["conversatieId"]
+    woongoed_conv = json.loads(WOONGOED_VERWIJZING)["conversatieId"]
     with client(pki, server, EVIDES_OIN) as evides:
         assert post_verwijzing(evides, EVIDES_VERWIJZING).status_code == 201
     with client(pki, server, WOONGOED_OIN) as woongoed:
@@ -497,12 +549,11 @@ def test_serve_productie_refuses_to_start_without_tls_and_config(
     assert not (tmp_path / "db.sqlite3").exists()
 
 
-@pytest.mark.parametrize("weg", ["gemeentecodes", "auditSleutel"])
+@pytest.mark.parametrize("weg", ["gemeentecodes", "auditSleutel", "deelnemersregister"])
 def test_serve_productie_refuses_an_incomplete_config(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], weg: str
 ) -> None:
-    config = tmp_path / "config.json"
-    config.write_text(json.dumps({k: v for k, v in CONFIG.items() if k != weg}), encoding="utf-8")
+    config = schrijf_config(tmp_path, {k: v for k, v in CONFIG.items() if k != weg})
     argv = [
         "serve",
         "receiver",
@@ -527,8 +578,7 @@ def test_serve_productie_refuses_an_incomplete_config(
 def test_production_with_worker_processes_over_real_tls(pki: Pki, tmp_path: Path) -> None:
     """``serve receiver --productie --workers 2`` from the command line: every worker requires
     the client certificate and reads the OIN from it; the configuration reaches each worker."""
-    config = tmp_path / "config.json"
-    config.write_text(json.dumps(CONFIG), encoding="utf-8")
+    config = schrijf_config(tmp_path)
     server_pem = tmp_path / "server.pem"
     pki.ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(server_pem))
     ca_pem = tmp_path / "ca.pem"

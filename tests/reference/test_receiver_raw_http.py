@@ -70,23 +70,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if not Path("/proc/self/status").exists():
         pytest.skip("reads the server's memory from /proc")
     map_ = tmp_path_factory.mktemp("raw")
-    from warm_referral_reference.deelnemers import DEV_DEELNEMERS
-
     config = map_ / "ontvanger.json"
+    # The shipped development register and tokens (no 'deelnemersregister'), with tight limits.
     config.write_text(
         json.dumps(
             {
-                "deelnemers": [
-                    {
-                        "naam": d.naam,
-                        "rol": d.rol.value,
-                        **({"oin": d.oin} if d.oin else {}),
-                        **({"kvkNummer": d.kvk_nummer} if d.kvk_nummer else {}),
-                        "gemeentecodes": sorted(d.gemeentecodes),
-                        "token": d.token,
-                    }
-                    for d in DEV_DEELNEMERS
-                ],
                 "http": LIMIETEN,
             }
         )

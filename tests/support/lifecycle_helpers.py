@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import strategies as st
 
 from warm_referral import amsterdamse_datum
+from warm_referral.deadlines import Afsprakenprofiel, afsprakenprofielen
 from warm_referral.lifecycle import (
     Afsluiting,
     ContactGestaakt,
@@ -76,6 +77,12 @@ from warm_referral.models import (
 )
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+#: The profile the lifecycle's own mechanics are tested under: nvvk-pilot 1.0 reports every
+#: milestone (unless a consent leaves out Statusterugmelding), so every transition is visible to
+#: the creditor's copy. The current profile's narrower feedback has tests of its own
+#: (tests/library/test_terugmeldbeleid.py).
+PROFIEL_ALLES: Afsprakenprofiel = afsprakenprofielen().versie("nvvk-pilot", "1.0")
 
 SCHULDEISER = Partij(naam="Waterbedrijf Voorbeeld", kvk_nummer="12345678")
 GEMEENTE = Partij(naam="Gemeente Voorbeeld", gemeentecode="0718")
@@ -208,12 +215,11 @@ def ontvangstbevestiging(
 ) -> Ontvangstbevestiging:
     from warm_referral.models import Afsprakenprofielverwijzing
 
-    d = amsterdamse_datum(ontvangen_op)
     return Ontvangstbevestiging(
         **_envelop(dossier, True, ontvangen_op, cross=dossier.verwijzing_bericht_id),
         ontvangen_op=ontvangen_op,
         contactdeadline=contactdeadline,
-        incassostop=Periode(ingangsdatum=d, einddatum=d + timedelta(days=30)),
+        incassostop=Periode(ingangsdatum=dossier.incassostop[0], einddatum=dossier.incassostop[1]),
         afsprakenprofiel=Afsprakenprofielverwijzing(naam="nvvk-pilot", versie="1.0"),
     )
 
@@ -273,10 +279,11 @@ class Paar:
         ontvangen_op: datetime = ONTVANGEN_OP,
         *,
         bevestig: bool = True,
+        profiel: Afsprakenprofiel | str | None = PROFIEL_ALLES,
     ) -> Paar:
         v = v if v is not None else verwijzing()
-        schuldeiser, _ = Verwijzingsdossier.voor_schuldeiser(v)
-        gemeente, wijziging = Verwijzingsdossier.voor_gemeente(v, ontvangen_op)
+        schuldeiser, _ = Verwijzingsdossier.voor_schuldeiser(v, profiel)
+        gemeente, wijziging = Verwijzingsdossier.voor_gemeente(v, ontvangen_op, profiel)
         paar = cls(gemeente, schuldeiser, ontvangen_op)
         if bevestig:
             paar.verwerk(wijziging)

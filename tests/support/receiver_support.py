@@ -45,7 +45,23 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 BASE_URL = "http://testserver"
 
-# Bearer tokens of the development participants (config.DEV_DEELNEMERS).
+
+def dev_register_met(wijziging: Any) -> Any:
+    """The development participants register, changed by ``wijziging`` (a function that edits the
+    JSON document in place), read and validated as the receiver reads a register file."""
+    from warm_referral_reference.deelnemers import DEV_REGISTER
+
+    from warm_referral.afsprakenstelsel import lees_deelnemersregister
+
+    pad = Path(__file__).resolve().parents[2] / (
+        "reference_server/src/warm_referral_reference/data/" + DEV_REGISTER
+    )
+    document = json.loads(pad.read_text(encoding="utf-8"))
+    wijziging(document)
+    return lees_deelnemersregister(json.dumps(document).encode(), bron="test")
+
+
+# Bearer tokens of the development participants (deelnemers.DEV_TOKENS).
 EVIDES = "dev-evides"
 WOONGOED = "dev-woongoed"
 ZORG = "dev-zorg"

@@ -61,6 +61,18 @@ def register(subparsers: Any) -> None:
         help="a kind of referrer the creditor may send as (repeat); default: any",
     )
     doel.add_argument(
+        "--grondslag",
+        action="append",
+        default=None,
+        metavar="GRONDSLAG",
+        help="a ground the creditor is registered for (repeat); default: any",
+    )
+    doel.add_argument(
+        "--gemeente-zonder-afspraak",
+        help="a municipality the receiver serves but the creditor has no agreement with: Partij "
+        "JSON with gemeentecode, or @file (WD-DEEL-03)",
+    )
+    doel.add_argument(
         "--gemeente",
         help="the municipality the receiver serves: Partij JSON with gemeentecode, or @file",
     )
@@ -210,6 +222,7 @@ def _config(args: argparse.Namespace) -> None:
                 "alleen",
                 "zonder",
                 "soort_verwijzer",
+                "grondslag",
             ):
                 waarde = json.dumps(waarde)
             if naam in (

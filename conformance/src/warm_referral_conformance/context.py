@@ -17,7 +17,7 @@ from uuid import UUID
 import httpx
 
 from warm_referral import to_xml
-from warm_referral.models import Bericht, Partij, SoortVerwijzer, Verwijzing
+from warm_referral.models import Bericht, Grondslag, Partij, SoortVerwijzer, Verwijzing
 
 from .http import HttpClient, Toegang, Verbindingen
 from .register import NietUitgevoerd
@@ -28,7 +28,16 @@ if TYPE_CHECKING:
 
     from .register import Controle
 
-__all__ = ["Controlecontext", "Deelnemer", "Doelwit", "Klok", "voorbeeld", "voorbeelden"]
+__all__ = [
+    "Controlecontext",
+    "Deelnemer",
+    "Doelwit",
+    "Klok",
+    "grondslagen_uit",
+    "soorten_uit",
+    "voorbeeld",
+    "voorbeelden",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +48,13 @@ class Deelnemer:
     toegang: Toegang
     soorten: frozenset[SoortVerwijzer] | None = None
     """The kinds of referrer it may send as; None: any kind (the receiver does not register them)."""
+    grondslagen: frozenset[Grondslag] | None = None
+    """The grounds it is registered for; None: any (not known to the kit)."""
 
-    def mag(self, soort: SoortVerwijzer) -> bool:
-        return self.soorten is None or soort in self.soorten
+    def mag(self, soort: SoortVerwijzer, grondslag: Grondslag | None = None) -> bool:
+        return (self.soorten is None or soort in self.soorten) and (
+            grondslag is None or self.grondslagen is None or grondslag in self.grondslagen
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +71,8 @@ class Doelwit:
     """A gemeentecode the receiver does not serve (default Amsterdam)."""
     adresboek: Adresboek | None = None
     """The verified address-book edition the receiver uses (WD-ADR-07/08); None: not checked."""
+    gemeente_zonder_afspraak: Partij | None = None
+    """A municipality the receiver serves that the kit's creditor has no agreement with."""
     http_timeout: float = 10.0
     voorbeelden: int = 25
     """How many generated (Hypothesis) messages a generating check sends."""
@@ -247,7 +262,7 @@ class Controlecontext:
         for naam in namen:
             bericht = parse_json(voorbeeld(naam))
             assert isinstance(bericht, Verwijzing)
-            if wie.mag(bericht.soort_verwijzer):
+            if wie.mag(bericht.soort_verwijzer, bericht.grondslag):
                 verwijzing: Verwijzing = self.herdateer(bericht, deelnemer=wie, nu=nu)
                 return verwijzing
         self.niet_uitgevoerd(
@@ -287,3 +302,7 @@ _VERWIJZINGEN = (
 
 def soorten_uit(namen: Iterable[str]) -> frozenset[SoortVerwijzer]:
     return frozenset(SoortVerwijzer(n) for n in namen)
+
+
+def grondslagen_uit(namen: Iterable[str]) -> frozenset[Grondslag]:
+    return frozenset(Grondslag(n) for n in namen)

@@ -13,7 +13,7 @@ from rich.console import Console
 from warm_referral.cli import UsageError
 
 from .catalogus import Rol
-from .context import Controlecontext, Deelnemer, Doelwit, Klok, soorten_uit
+from .context import Controlecontext, Deelnemer, Doelwit, Klok, grondslagen_uit, soorten_uit
 from .http import Verbindingen
 from .register import Controle, controles_voor
 from .resultaten import Run
@@ -34,7 +34,11 @@ def doelwit_uit(args: argparse.Namespace, seed: int) -> Doelwit:
         soorten = soorten_uit(args.soort_verwijzer) if args.soort_verwijzer else None
     except ValueError as exc:
         raise UsageError(f"--soort-verwijzer: {exc}") from None
-    schuldeiser = Deelnemer(_partij(args.afzender, "--afzender"), toegang, soorten)
+    try:
+        gronden = grondslagen_uit(args.grondslag) if args.grondslag else None
+    except ValueError as exc:
+        raise UsageError(f"--grondslag: {exc}") from None
+    schuldeiser = Deelnemer(_partij(args.afzender, "--afzender"), toegang, soorten, gronden)
     tweede = None
     tweede_toegang = _toegang(
         args.tweede_token,
@@ -58,6 +62,11 @@ def doelwit_uit(args: argparse.Namespace, seed: int) -> Doelwit:
         ca=args.ca,
         vreemde_gemeentecode=args.vreemde_gemeentecode,
         adresboek=_adresboek(args),
+        gemeente_zonder_afspraak=_partij(
+            args.gemeente_zonder_afspraak, "--gemeente-zonder-afspraak", gemeente=True
+        )
+        if args.gemeente_zonder_afspraak
+        else None,
         http_timeout=args.http_timeout,
         voorbeelden=args.voorbeelden,
         seed=seed,

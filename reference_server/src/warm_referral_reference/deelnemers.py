@@ -1,19 +1,52 @@
-"""Who takes part: the participants the reference services know, and the development set.
+"""Who takes part: the participants the reference services know, from the participants register.
 
-Shared by the receiver (who may call it, in which role) and the sender (which development token
-belongs to a message's afzender), so that neither imports the other. The participants register of
-the agreement system (afsprakenstelsel) will grow from here: per participant its identity, role
-and the municipalities it serves.
+Shared by the receiver (who may call it, in which role, registered for what) and the sender (which
+development token belongs to a message's afzender), so that neither imports the other. The source
+is the register of the agreement system (:mod:`warm_referral.afsprakenstelsel`): a creditor is a
+registered :class:`~warm_referral.afsprakenstelsel.Schuldeiser`, an operator works for a registered
+serving :class:`~warm_referral.afsprakenstelsel.Organisatie`. Development mode ships a register
+(``data/dev-deelnemersregister.json``, a copy of the spec's example) and maps a bearer token to
+each entry (:data:`DEV_TOKENS`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
+from functools import cache
+from importlib.resources import files
 
+from warm_referral.afsprakenstelsel import Deelnemersregister, Schuldeiser, lees_deelnemersregister
 from warm_referral.models import Partij
 
-__all__ = ["DEV_DEELNEMERS", "Deelnemer", "Rol", "dev_deelnemer_voor"]
+__all__ = [
+    "DEV_NVVK",
+    "DEV_REGISTER",
+    "DEV_TOKENS",
+    "Deelnemer",
+    "Rol",
+    "deelnemers_uit_register",
+    "dev_deelnemer_voor",
+    "dev_deelnemers",
+    "dev_register",
+]
+
+#: The development register shipped with the services (generated copy of
+#: spec/v1/deelnemersregister/voorbeeld-deelnemersregister.json).
+DEV_REGISTER = "dev-deelnemersregister.json"
+
+#: Development bearer tokens, each naming a register entry by its id.
+DEV_TOKENS: Mapping[str, str] = {
+    "dev-evides": "evides",
+    "dev-woongoed": "woongoed",
+    "dev-zorg": "zorgverzekeraar",
+    "dev-bank": "hypotheekbank",
+    "dev-deurwaarder": "deurwaarder",
+    "dev-uwv": "uwv",
+    "dev-operator": "walcheren",
+}
 
 
 class Rol(str, Enum):
@@ -24,17 +57,22 @@ class Rol(str, Enum):
     OPERATOR = "operator"
     """A debt-help worker: acts on the referrals of the municipalities it serves."""
     NVVK = "nvvk"
-    """The standard's owner: monitoring aggregates across every municipality, and no referral."""
+    """The standard's owner: monitoring aggregates across every municipality, and no referral.
+    NVVK keeps the participants register but is no entry in it: the configuration names it."""
 
 
 @dataclass(frozen=True)
 class Deelnemer:
+    """An authenticated participant: its identity and role, and for a creditor its registration."""
+
     naam: str
     rol: Rol
     oin: str | None = None
     kvk_nummer: str | None = None
     gemeentecodes: frozenset[str] = frozenset()
     token: str | None = None
+    inschrijving: Schuldeiser | None = None
+    """The creditor's entry in the participants register (kinds, grounds, agreements)."""
 
     @property
     def sleutel(self) -> str:
@@ -49,41 +87,74 @@ class Deelnemer:
         )
 
 
-#: The parties of the spec's examples, with development tokens: the built-in participants of
-#: development mode, so that the examples can be posted as they are.
-DEV_DEELNEMERS: tuple[Deelnemer, ...] = (
-    Deelnemer(
-        "Evides Waterbedrijf",
-        Rol.SCHULDEISER,
-        oin="00000003241234560000",
-        kvk_nummer="24123456",
-        token="dev-evides",
-    ),
-    Deelnemer("Woongoed Zeeland", Rol.SCHULDEISER, kvk_nummer="22012345", token="dev-woongoed"),
-    Deelnemer(
-        "Zorgverzekeraar Voorbeeld", Rol.SCHULDEISER, kvk_nummer="30123456", token="dev-zorg"
-    ),
-    Deelnemer("Hypotheekbank Voorbeeld", Rol.SCHULDEISER, kvk_nummer="33012345", token="dev-bank"),
-    Deelnemer(
-        "Gerechtsdeurwaarderskantoor Voorbeeld",
-        Rol.SCHULDEISER,
-        kvk_nummer="34012345",
-        token="dev-deurwaarder",
-    ),
-    Deelnemer(
-        "Schuldhulp Walcheren",
-        Rol.OPERATOR,
-        oin="00000001001234567000",
-        gemeentecodes=frozenset({"0718", "0687"}),
-        token="dev-operator",
-    ),
-    Deelnemer("NVVK", Rol.NVVK, kvk_nummer="40123456", token="dev-nvvk"),
-)
+def deelnemers_uit_register(
+    register: Deelnemersregister, tokens: Mapping[str, str] | None = None, *, op: date | None = None
+) -> tuple[Deelnemer, ...]:
+    """Every registered participant as the receiver sees it: the creditors, and the serving
+    organisations (their operators) with the gemeentecodes they serve on ``op`` (default today,
+    from the register or the address book behind it). ``tokens`` maps development tokens to
+    register ids; an id the register does not hold is a :class:`KeyError`."""
+    dag = op or date.today()
+    per_id = {token_id: token for token, token_id in (tokens or {}).items()}
+    onbekend = (
+        set(per_id)
+        - {s.id for s in register.document.schuldeisers}
+        - {o.id for o in register.document.organisaties}
+    )
+    if onbekend:
+        raise KeyError(f"no register entry with id {', '.join(sorted(onbekend))}")
+    uit: list[Deelnemer] = [
+        Deelnemer(
+            s.naam,
+            Rol.SCHULDEISER,
+            oin=s.oin,
+            kvk_nummer=s.kvk_nummer,
+            token=per_id.get(s.id),
+            inschrijving=s,
+        )
+        for s in register.document.schuldeisers
+    ]
+    uit += [
+        Deelnemer(
+            o.naam,
+            Rol.OPERATOR,
+            oin=o.oin,
+            kvk_nummer=o.kvk_nummer,
+            gemeentecodes=register.bediend_door(o.oin, op=dag),
+            token=per_id.get(o.id),
+        )
+        for o in register.document.organisaties
+    ]
+    return tuple(uit)
+
+
+@cache
+def dev_register() -> Deelnemersregister:
+    """The development register shipped with the services."""
+    pad = files("warm_referral_reference") / "data" / DEV_REGISTER
+    return lees_deelnemersregister(
+        pad.read_bytes(), bron=f"warm_referral_reference/data/{DEV_REGISTER}"
+    )
+
+
+#: NVVK in development mode (monitoring aggregates only; not a register entry).
+DEV_NVVK = Deelnemer("NVVK", Rol.NVVK, kvk_nummer="40123456", token="dev-nvvk")
+
+
+@cache
+def dev_deelnemers() -> tuple[Deelnemer, ...]:
+    """The participants of development mode, each with its development token: the register's
+    entries and NVVK."""
+    return (*deelnemers_uit_register(dev_register(), DEV_TOKENS), DEV_NVVK)
 
 
 def dev_deelnemer_voor(partij: Partij) -> Deelnemer | None:
     """The development creditor a message's afzender names, if any."""
     return next(
-        (d for d in DEV_DEELNEMERS if d.rol is Rol.SCHULDEISER and d.token and d.is_partij(partij)),
+        (
+            d
+            for d in dev_deelnemers()
+            if d.rol is Rol.SCHULDEISER and d.token and d.is_partij(partij)
+        ),
         None,
     )

@@ -584,6 +584,11 @@ async def _demo(url: str, map: Path, uit: _Uitvoer) -> None:  # noqa: C901
         uit(f"   {letter}  {s.verwijzing_id:<16} {_beeld_tekst(beeld):<34} since {beeld.sinds}")
     uit()
     uit(
+        "   A: on the afsluitregeling (no consent) the creditor learned Opgepakt, Hulp aanvaard "
+        "and Afgesloten,"
+    )
+    uit("      not that the resident was reached or offered help (nvvk-pilot 1.1 feedback policy).")
+    uit(
         "   C: the municipality's reason text (toelichting) is not in the creditor's inbox; it "
         "learns only"
     )

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
+from .deelnemers import DEV_REGISTER, DEV_TOKENS
 from .sender.ontvangerproces import vrije_poort
 
 if TYPE_CHECKING:
@@ -27,10 +28,6 @@ __all__ = ["Demonetwerk"]
 
 WALCHEREN_OIN = "00000001001234567000"
 GOES_OIN = "00000001003456789000"
-_VERWEZEN_OP = datetime(2026, 4, 1, 8, 40, tzinfo=timezone.utc)
-_GOES_OPERATOR = Deelnemer(
-    "Gemeente Goes", Rol.OPERATOR, oin=GOES_OIN, gemeentecodes=frozenset({"0664"}), token="dev-goes"
-)
 #: (label, postcode, house number, expected: the organisation's id or the error's name)
 _ADRESSEN = (
     ("E", "4331AA", 1, "schuldhulp-walcheren"),
@@ -46,15 +43,21 @@ def _demo_fout(tekst: str) -> Exception:
     return DemoError(tekst)
 
 
-def _deelnemer_json(d: Deelnemer) -> dict[str, Any]:
-    item: dict[str, Any] = {"naam": d.naam, "rol": d.rol.value, "token": d.token}
-    if d.oin:
-        item["oin"] = d.oin
-    if d.kvk_nummer:
-        item["kvkNummer"] = d.kvk_nummer
-    if d.gemeentecodes:
-        item["gemeentecodes"] = sorted(d.gemeentecodes)
-    return item
+def _register() -> dict[str, Any]:
+    """The development register with the demo's network: Evides has agreements with all four
+    municipalities; both organisations are listed without gemeentecodes, so each receiver takes
+    them from the signed address book (one truth)."""
+    shipped = files("warm_referral_reference") / "data" / DEV_REGISTER
+    document: dict[str, Any] = json.loads(shipped.read_text(encoding="utf-8"))
+    for schuldeiser in document["schuldeisers"]:
+        if schuldeiser["id"] == "evides":
+            for afspraak in schuldeiser["afspraken"]:
+                afspraak["gemeentecodes"] = ["0664", "0687", "0717", "0718"]
+    document["organisaties"] = [
+        {"id": "walcheren", "naam": "Schuldhulp Walcheren", "oin": WALCHEREN_OIN},
+        {"id": "goes", "naam": "Gemeente Goes", "oin": GOES_OIN},
+    ]
+    return document
 
 
 def _organisatie(id_: str, naam: str, oin: str, poort: int) -> dict[str, Any]:
@@ -113,8 +116,9 @@ class Demonetwerk:
             "editie": 1,
             "uitgever": {"naam": "NVVK (demo)", "oin": "00000003409876540000"},
             "uitgegevenOp": "2025-12-01T09:00:00Z",
-            "geldigVanaf": "2026-01-01",
-            "geldigTot": "2027-12-31",
+            # Valid around today: the routed referrals are dated now (a late one is refused).
+            "geldigVanaf": "2020-01-01",
+            "geldigTot": f"{date.today().year + 2}-12-31",
             "organisaties": [
                 _organisatie(
                     "schuldhulp-walcheren", "Schuldhulp Walcheren", WALCHEREN_OIN,
@@ -131,12 +135,15 @@ class Demonetwerk:
         }  # fmt: skip
         netwerk.boek.write_text(onderteken(json.dumps(document).encode(), sleutel) + "\n")
         netwerk.sleutels.write_text(json.dumps({"keys": [sleutel.publiek()]}))
-        for pad, oin, deelnemers in (
-            (netwerk.walcheren_config, WALCHEREN_OIN, DEV_DEELNEMERS),
-            (netwerk.goes_config, GOES_OIN, (*DEV_DEELNEMERS[:1], _GOES_OPERATOR)),
+        register = netwerk.map / "deelnemersregister.json"
+        register.write_text(json.dumps(_register(), indent=2))
+        for pad, oin, tokens in (
+            (netwerk.walcheren_config, WALCHEREN_OIN, DEV_TOKENS),
+            (netwerk.goes_config, GOES_OIN, {"dev-evides": "evides", "dev-goes": "goes"}),
         ):
             config = {
-                "deelnemers": [_deelnemer_json(d) for d in deelnemers],
+                "deelnemersregister": register.name,
+                "tokens": dict(tokens),
                 "adresboek": {
                     "bestand": netwerk.boek.name,
                     "sleutels": netwerk.sleutels.name,
@@ -160,6 +167,17 @@ class Demonetwerk:
         from .sender.netwerk import Geplaatst, Netwerkverzender
         from .sender.routering import Adresboekbron, Verwijzingsrouter, ontvanger_voor
 
+        # The referrals are dated now: the receivers refuse a late one (its profile's rule). The
+        # first receiver's test clock is still where the demo above left it; bring it to now.
+        verwezen_op = datetime.now(timezone.utc).replace(microsecond=0)
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            antwoord = await client.put(
+                f"http://127.0.0.1:{self.walcheren_poort}/v1/testklok",
+                json={"nu": verwezen_op.isoformat().replace("+00:00", "Z")},
+                headers={"Authorization": "Bearer dev-operator"},
+            )
+            if antwoord.status_code != 200:
+                raise _demo_fout(f"moving the test clock: {antwoord.status_code} {antwoord.text}")
         router = Verwijzingsrouter(
             Adresboekbron(self.boek, self.sleutels), Gemeentezoeker([voorbeeldindex(2025)])
         )
@@ -172,7 +190,7 @@ class Demonetwerk:
             beleid=Retrybeleid(basis=0.05, plafond=0.5),
         ) as netwerk:
             for nummer, (label, postcode, huisnummer, verwacht) in enumerate(_ADRESSEN, 11):
-                kaal = synthetische_verwijzing(nummer, verwezen_op=_VERWEZEN_OP)
+                kaal = synthetische_verwijzing(nummer, verwezen_op=verwezen_op)
                 adres = Adres(straatnaam="Markt", huisnummer=huisnummer, postcode=postcode,
                               woonplaats="Zeeland")  # fmt: skip
                 verwijzing = kaal.model_copy(
@@ -221,7 +239,7 @@ class Demonetwerk:
                         f"{route.eindpunt.url}: received ({antwoord.json()['toestand']})"
                     )
                 # The receiver's own check: Goes refuses a referral for Vlissingen (WD-ADR-07).
-                vlissingen = synthetische_verwijzing(19, verwezen_op=_VERWEZEN_OP)
+                vlissingen = synthetische_verwijzing(19, verwezen_op=verwezen_op)
                 goes_url = f"http://127.0.0.1:{self.goes_poort}/v1"
                 antwoord = await client.post(
                     f"{goes_url}/berichten",

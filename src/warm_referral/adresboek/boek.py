@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .._version import SPEC_VERSIE
+from .._version import SPEC_VERSIES
 from .errors import (
     AddressBookExpired,
     InvalidAddressBook,
@@ -105,17 +105,23 @@ class Vermelding:
         return tuple(e for e in self.organisatie.eindpunten if e.geldig_op(self.datum))
 
     def eindpunt(
-        self, bindingen: Iterable[Binding | str] = (Binding.REST,), spec_versie: str = SPEC_VERSIE
+        self,
+        bindingen: Iterable[Binding | str] = (Binding.REST,),
+        spec_versie: str | Iterable[str] = SPEC_VERSIES,
     ) -> Eindpunt:
-        """The first endpoint with one of ``bindingen`` that accepts ``spec_versie``."""
+        """The first endpoint with one of ``bindingen`` that accepts ``spec_versie`` (one
+        version, or any of several: by default any version this library reads and writes, since
+        each later version only adds to the earlier; the endpoint's ``spec_versies`` then tell
+        the sender which to write, :func:`warm_referral.models.kies_spec_versie`)."""
         gewenst = [Binding(b) for b in bindingen]
+        versies = {spec_versie} if isinstance(spec_versie, str) else set(spec_versie)
         for eindpunt in self.eindpunten:
-            if eindpunt.binding in gewenst and spec_versie in eindpunt.spec_versies:
+            if eindpunt.binding in gewenst and versies & set(eindpunt.spec_versies):
                 return eindpunt
         raise NoUsableEndpoint(
             f"{self.organisatie.naam} ({self.organisatie.id}) has no endpoint on "
             f"{self.datum.isoformat()} with binding {'/'.join(b.value for b in gewenst)} "
-            f"accepting specVersie {spec_versie}"
+            f"accepting specVersie {' or '.join(sorted(versies))}"
         )
 
 

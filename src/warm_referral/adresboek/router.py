@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from .._version import SPEC_VERSIE
+from .._version import SPEC_VERSIES
 from ..adressen.adres import AdresLike, Zoekadres
 from ..adressen.zoeker import Gemeentevondst, Gemeentezoeker
 from .boek import Adresboek, Vermelding
@@ -51,13 +51,13 @@ class Router:
         adresboek: Adresboek,
         *,
         bindingen: Iterable[Binding | str] = (Binding.REST,),
-        spec_versie: str = SPEC_VERSIE,
+        spec_versie: str | Iterable[str] = SPEC_VERSIES,
         overschrijvingen: Mapping[str, Eindpunt] | None = None,
     ) -> None:
         self.zoeker = zoeker
         self.adresboek = adresboek
         self.bindingen = tuple(Binding(b) for b in bindingen)
-        self.spec_versie = spec_versie
+        self.spec_versie = spec_versie if isinstance(spec_versie, str) else tuple(spec_versie)
         self.overschrijvingen = dict(overschrijvingen or {})
         """Per gemeentecode an endpoint that replaces the address book's (never its organisation)."""
 

@@ -28,7 +28,7 @@ from .ddas import (
     ddas_signaalstatus,
     vroegsignaalzaak,
 )
-from .dossier import Betaalgedrag, Verwijzingsdossier
+from .dossier import Betaalgedrag, Vastlegging, Verwijzingsdossier
 from .effects import (
     ContactTeLaat,
     Effect,
@@ -41,10 +41,14 @@ from .effects import (
     Wijziging,
 )
 from .errors import (
+    AgreementViolation,
     InvalidEvent,
     InvalidTransition,
+    LocalAgreementViolation,
     LocalInvalidTransition,
+    RemoteAgreementViolation,
     RemoteInvalidTransition,
+    Weigering,
     WrongReferral,
 )
 from .events import (
@@ -68,6 +72,7 @@ from .states import Rol, Tijdfeit, Toestand
 __all__ = [
     "SCHULDEISER_EINDRESULTAAT",
     "Afsluiting",
+    "AgreementViolation",
     "Betaalgedrag",
     "ContactGestaakt",
     "ContactTeLaat",
@@ -82,11 +87,13 @@ __all__ = [
     "IncassostopVoorbij",
     "InvalidEvent",
     "InvalidTransition",
+    "LocalAgreementViolation",
     "LocalInvalidTransition",
     "LokaleActie",
     "NietOppakken",
     "Oppakken",
     "Plan",
+    "RemoteAgreementViolation",
     "RemoteInvalidTransition",
     "Rol",
     "Schuldeiserbeeld",
@@ -99,7 +106,9 @@ __all__ = [
     "Tijdgebeurtenis",
     "Tik",
     "Toestand",
+    "Vastlegging",
     "Verwijzingsdossier",
+    "Weigering",
     "Wijziging",
     "WrongReferral",
     "ddas_eindresultaat",

@@ -15,16 +15,19 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from .._tijd import format_tijdstip, parse_tijdstip
+from ..afspraken import Terugmelding
 from ..models.enums import (
     Advies,
     Contactsoort,
     Dagdeel,
     Eindresultaat,
+    Grondslag,
     Intrekkingsreden,
     Mijlpaal,
     NietOpgepaktReden,
+    SoortVerwijzer,
 )
-from ..models.onderdelen import Partij
+from ..models.onderdelen import Afsprakenprofielverwijzing, Maatregel, Partij
 from .ddas import DdasEindresultaat
 from .effects import ContactTeLaat, IncassostopVoorbij
 from .errors import InvalidEvent
@@ -36,8 +39,10 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMAAT", "herstel", "momentopname"]
 
-#: The snapshot format and its version; a reader refuses a format it does not know.
-FORMAAT = "warm_referral.verwijzingsdossier/1"
+#: The snapshot format and its version; a reader refuses a format it does not know. Format 2 added
+#: the agreements the record keeps (its Vastlegging, feedback, the Verwijzing's kind, ground and
+#: specVersie): a format 1 snapshot lacks them, so such a record is rebuilt from its messages.
+FORMAAT = "warm_referral.verwijzingsdossier/2"
 
 
 def _d(waarde: date | None) -> str | None:
@@ -62,6 +67,15 @@ def momentopname(d: Verwijzingsdossier) -> dict[str, Any]:
         "verwijzingId": d.verwijzing_id,
         "conversatieId": str(d.conversatie_id),
         "verwijzingBerichtId": str(d.verwijzing_bericht_id),
+        "specVersie": d.spec_versie,
+        "soortVerwijzer": d.soort_verwijzer.value,
+        "grondslag": d.grondslag.value,
+        "vastlegging": d.vastlegging.naar_json(),
+        "afsprakenprofiel": d.afsprakenprofiel.model_dump(mode="json"),
+        "incassostopMinimum": _d(d.incassostop_minimum),
+        "terugmelding": d.terugmelding.naar_json(),
+        "teLaat": d.te_laat,
+        "afgerondOp": _d(d.afgerond_op),
         "schuldeiser": _partij(d.schuldeiser),
         "gemeente": _partij(d.gemeente),
         "verwezenOp": format_tijdstip(d.verwezen_op),
@@ -93,7 +107,16 @@ def momentopname(d: Verwijzingsdossier) -> dict[str, Any]:
         else [_d(hulp.datum), hulp.omschrijving, _e(hulp.advies_incassostop)],
         "intrekkingsreden": _e(d.intrekkingsreden),
         "ingetrokkenOp": _d(d.ingetrokken_op),
-        "betaalgedrag": [[_d(b.peildatum), b.regulier_betaald] for b in d.betaalgedrag],
+        "betaalgedrag": [
+            [
+                _d(b.peildatum),
+                b.regulier_betaald,
+                None
+                if b.ingrijpende_maatregelen is None
+                else [[m.soort.value, m.genomen] for m in b.ingrijpende_maatregelen],
+            ]
+            for b in d.betaalgedrag
+        ],
         "foutberichten": [str(f) for f in d.foutberichten],
         "tijdfeiten": sorted(t.value for t in d.tijdfeiten),
         "mijlpalen": [[m.value, _d(datum)] for m, datum in d.mijlpalen.items()],
@@ -121,6 +144,11 @@ def _datum_of_niets(waarde: Any) -> date | None:
 def herstel(cls: type[Verwijzingsdossier], data: dict[str, Any]) -> Verwijzingsdossier:
     """The record a snapshot describes. Raises :class:`InvalidEvent` for a snapshot this version
     cannot read (an unknown format, a missing or malformed fact)."""
+    if isinstance(data, dict) and data.get("formaat") == "warm_referral.verwijzingsdossier/1":
+        raise InvalidEvent(
+            "a snapshot of format warm_referral.verwijzingsdossier/1 does not hold the "
+            "agreements the record keeps; rebuild the record from its messages"
+        )
     if not isinstance(data, dict) or data.get("formaat") != FORMAAT:
         raise InvalidEvent(f"not a snapshot of format {FORMAAT}")
     try:
@@ -136,6 +164,17 @@ def _herstel(cls: type[Verwijzingsdossier], data: dict[str, Any]) -> Verwijzings
     d.verwijzing_id = data["verwijzingId"]
     d.conversatie_id = UUID(data["conversatieId"])
     d.verwijzing_bericht_id = UUID(data["verwijzingBerichtId"])
+    d.spec_versie = str(data["specVersie"])
+    d.soort_verwijzer = SoortVerwijzer(data["soortVerwijzer"])
+    d.grondslag = Grondslag(data["grondslag"])
+    from .dossier import Betaalgedrag, Vastlegging
+
+    d.vastlegging = Vastlegging.van_json(data["vastlegging"])
+    d.afsprakenprofiel = Afsprakenprofielverwijzing.model_validate(data["afsprakenprofiel"])
+    d.incassostop_minimum = _datum(data["incassostopMinimum"])
+    d.terugmelding = Terugmelding.van_json(data["terugmelding"])
+    d.te_laat = bool(data["teLaat"])
+    d.afgerond_op = _datum_of_niets(data["afgerondOp"])
     d.schuldeiser = Partij.model_validate(data["schuldeiser"])
     d.gemeente = Partij.model_validate(data["gemeente"])
     d.verwezen_op = parse_tijdstip(data["verwezenOp"])
@@ -170,9 +209,14 @@ def _herstel(cls: type[Verwijzingsdossier], data: dict[str, Any]) -> Verwijzings
     )
     d.intrekkingsreden = _enum(Intrekkingsreden, data["intrekkingsreden"])
     d.ingetrokken_op = _datum_of_niets(data["ingetrokkenOp"])
-    from .dossier import Betaalgedrag
-
-    d.betaalgedrag = [Betaalgedrag(_datum(p), bool(r)) for p, r in data["betaalgedrag"]]
+    d.betaalgedrag = [
+        Betaalgedrag(
+            _datum(p),
+            bool(r),
+            None if m is None else tuple(Maatregel(soort=s, genomen=bool(g)) for s, g in m),
+        )
+        for p, r, m in data["betaalgedrag"]
+    ]
     d.foutberichten = [UUID(f) for f in data["foutberichten"]]
     d.tijdfeiten = {Tijdfeit(t) for t in data["tijdfeiten"]}
     d._mijlpalen = {Mijlpaal(m): _datum(datum) for m, datum in data["mijlpalen"]}

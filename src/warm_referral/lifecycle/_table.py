@@ -29,15 +29,18 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from .._tijd import amsterdamse_datum
+from ..afspraken import Terugmelding
 from ..models.enums import (
     Eindresultaat,
+    Grondslag,
+    Intrekkingsreden,
     Mijlpaal,
     NietOpgepaktReden,
     SoortIncassostopwijziging,
 )
 from ..models.onderdelen import Partij
 from .ddas import SCHULDEISER_EINDRESULTAAT, DdasEindresultaat
-from .errors import InvalidTransition, LocalInvalidTransition, RemoteInvalidTransition
+from .errors import InvalidTransition, LocalInvalidTransition, RemoteInvalidTransition, Weigering
 from .events import STATUS_SOORT, Soort
 from .states import Rol, Toestand
 
@@ -47,6 +50,7 @@ __all__ = [
     "EINDTOESTANDEN",
     "LOKALE_ACTIES",
     "MIJLPAAL",
+    "MIJLPAALRANG",
     "NA_CONTACT",
     "NEEMT_OP",
     "RESULTAATGROEPEN",
@@ -81,8 +85,20 @@ class Feiten(Protocol):
     def incassostop(self) -> tuple[date, date]: ...
 
     @property
-    def statusterugmelding(self) -> bool:
-        """May the creditor learn the milestones (always, unless a consent leaves it out)?"""
+    def incassostop_minimum(self) -> date:
+        """The agreed minimum end of the incassostop: no change may end it earlier."""
+
+    @property
+    def terugmelding(self) -> Terugmelding:
+        """Which milestones the creditor may learn (the agreement profile's feedback policy)."""
+
+    @property
+    def grondslag(self) -> Grondslag:
+        """The ground the referral rests on."""
+
+    @property
+    def toestemming_ingetrokken(self) -> bool:
+        """Did the creditor report that the help-seeker withdrew the consent?"""
 
     @property
     def eindresultaat(self) -> Eindresultaat | None:
@@ -96,8 +112,9 @@ class Feiten(Protocol):
         """The municipality the referral was forwarded to, if it was."""
 
 
-Bewaking = Callable[[Feiten, Any], "str | None"]
-"""A guard: None allows the event, a string is the reason it is refused."""
+Bewaking = Callable[[Feiten, Any], "str | Weigering | None"]
+"""A guard: None allows the event; a sentence, or a :class:`Weigering` with a stable code, is the
+reason it is refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,25 +175,36 @@ def _ontvangstbevestiging_gelijk(feiten: Feiten, g: Any) -> str | None:
     return _datum_niet_terug(feiten, amsterdamse_datum(g.ontvangen_op))
 
 
-_GEEN_TOESTEMMING = (
-    "the help-seeker's consent does not cover Statusterugmelding, so no Statusbericht may be sent"
-)
+def _niet_te_melden(feiten: Feiten, g: Any) -> Weigering | None:
+    if feiten.toestemming_ingetrokken:
+        return Weigering(
+            "toestemming_ingetrokken",
+            "",
+            "the help-seeker withdrew the consent: nothing more about this referral is reported",
+        )
+    if not feiten.terugmelding.toont(g.mijlpaal):
+        return Weigering(
+            "mijlpaal_niet_te_melden",
+            "mijlpaal",
+            f"the feedback agreed for this referral does not report the milestone "
+            f"{g.mijlpaal.value!r}",
+        )
+    return None
 
 
-def _statusbericht(feiten: Feiten, g: Any) -> str | None:
-    if not feiten.statusterugmelding:
-        return _GEEN_TOESTEMMING
-    return _datum_niet_terug(feiten, g.datum)
+def _statusbericht(feiten: Feiten, g: Any) -> str | Weigering | None:
+    return _niet_te_melden(feiten, g) or _datum_niet_terug(feiten, g.datum)
 
 
-def _statusbericht_bekend(feiten: Feiten, g: Any) -> str | None:
-    # A report of the current or an older milestone: nothing to check but the consent.
-    return None if feiten.statusterugmelding else _GEEN_TOESTEMMING
+def _statusbericht_bekend(feiten: Feiten, g: Any) -> str | Weigering | None:
+    # A report of the current or an older milestone: nothing to check but the feedback rules.
+    return _niet_te_melden(feiten, g)
 
 
-def _statusbericht_afgesloten_bekend(feiten: Feiten, g: Any) -> str | None:
-    if not feiten.statusterugmelding:
-        return _GEEN_TOESTEMMING
+def _statusbericht_afgesloten_bekend(feiten: Feiten, g: Any) -> str | Weigering | None:
+    geweigerd = _niet_te_melden(feiten, g)
+    if geweigerd is not None:
+        return geweigerd
     if feiten.eindresultaat is not None and g.eindresultaat is not feiten.eindresultaat:
         return (
             f"the referral was closed with eindresultaat {feiten.eindresultaat.value!r}, "
@@ -192,17 +220,49 @@ def _zelfde_reden(feiten: Feiten, g: Any) -> str | None:
     return None
 
 
-def _incassostopwijziging(feiten: Feiten, g: Any) -> str | None:
-    ingang, einde = feiten.incassostop
+def _incassostopwijziging(feiten: Feiten, g: Any) -> str | Weigering | None:
+    _, einde = feiten.incassostop
+    minimum = feiten.incassostop_minimum
+    if g.einddatum < minimum:
+        return Weigering(
+            "incassostop_voor_minimum",
+            "einddatum",
+            f"the incassostop ends no earlier than {minimum.isoformat()}, the end agreed when it "
+            f"started; not on {g.einddatum.isoformat()}",
+        )
     if g.soort is SoortIncassostopwijziging.VERLENGEN and g.einddatum <= einde:
         return (
             f"an extension must end after the current einddatum {einde.isoformat()}, "
             f"not on {g.einddatum.isoformat()}"
         )
-    if g.soort is SoortIncassostopwijziging.OPHEFFEN and not ingang <= g.einddatum <= einde:
+    if g.soort is SoortIncassostopwijziging.OPHEFFEN and g.einddatum > einde:
         return (
-            f"lifting the incassostop sets its last day between {ingang.isoformat()} and "
+            f"lifting the incassostop sets its last day between {minimum.isoformat()} and "
             f"{einde.isoformat()}, not {g.einddatum.isoformat()}"
+        )
+    return None
+
+
+def _intrekking(feiten: Feiten, g: Any) -> Weigering | None:
+    if (
+        g.reden is Intrekkingsreden.TOESTEMMING_INGETROKKEN
+        and feiten.grondslag is not Grondslag.TOESTEMMING
+    ):
+        return Weigering(
+            "intrekking_zonder_toestemming",
+            "reden",
+            f"the referral rests on {feiten.grondslag.value!r}, not on consent: a withdrawal of "
+            "consent does not apply to it (withdraw it for another reason)",
+        )
+    return None
+
+
+def _statusverzoek(feiten: Feiten, g: Any) -> Weigering | None:
+    if feiten.toestemming_ingetrokken:
+        return Weigering(
+            "toestemming_ingetrokken",
+            "",
+            "the help-seeker withdrew the consent: nothing more about this referral is reported",
         )
     return None
 
@@ -272,23 +332,23 @@ def _overal(t: Toestand) -> dict[Soort, Regel]:
 def _beantwoordbaar(t: Toestand) -> dict[Soort, Regel]:
     """Also allowed while the municipality still answers about the referral."""
     return _overal(t) | {
-        Soort.STATUSVERZOEK: Regel(t),
+        Soort.STATUSVERZOEK: Regel(t, _statusverzoek),
         Soort.INCASSOSTOPWIJZIGING: Regel(t, _incassostopwijziging),
     }
 
 
 def _lopend(t: Toestand) -> dict[Soort, Regel]:
     """Allowed in every state that is not terminal."""
-    return _beantwoordbaar(t) | {Soort.INTREKKING: Regel(Toestand.INGETROKKEN)}
+    return _beantwoordbaar(t) | {Soort.INTREKKING: Regel(Toestand.INGETROKKEN, _intrekking)}
 
 
 def _statussen(huidige: Mijlpaal | None) -> dict[Soort, Regel]:
     """Statusberichten in an open state: a later milestone moves there, others are absorbed."""
     regels: dict[Soort, Regel] = {}
     for mijlpaal, soort in STATUS_SOORT.items():
-        if huidige is None or _RANG[mijlpaal] > _RANG[huidige]:
+        if huidige is None or MIJLPAALRANG[mijlpaal] > MIJLPAALRANG[huidige]:
             regels[soort] = Regel(_MIJLPAALTOESTAND[mijlpaal], _statusbericht)
-        elif mijlpaal is huidige or _RANG[mijlpaal] < _RANG[huidige]:
+        elif mijlpaal is huidige or MIJLPAALRANG[mijlpaal] < MIJLPAALRANG[huidige]:
             regels[soort] = Regel(None, _statusbericht_bekend)
         # The other answer at the same rank (accepted after declined) contradicts: not allowed.
     return regels
@@ -312,7 +372,8 @@ def _afsluitbaar(toegestaan: frozenset[DdasEindresultaat], waar: str) -> dict[So
 
 #: The milestone each Statusbericht kind reports.
 STATUS_MIJLPAAL: dict[Soort, Mijlpaal] = {s: m for m, s in STATUS_SOORT.items()}
-_RANG: dict[Mijlpaal, int] = {
+#: The order of the milestones (the two answers to help share a rank).
+MIJLPAALRANG: dict[Mijlpaal, int] = {
     Mijlpaal.OPGEPAKT: 1,
     Mijlpaal.BEREIKT: 2,
     Mijlpaal.HULP_AANGEBODEN: 3,
@@ -432,22 +493,22 @@ TABEL: dict[Toestand, dict[Soort, Regel]] = {
     # creditor was not told) is recorded without changing the state.
     _T.NIET_OPGEPAKT: _beantwoordbaar(_T.NIET_OPGEPAKT)
     | {
-        _S.INTREKKING: Regel(_T.NIET_OPGEPAKT),
+        _S.INTREKKING: Regel(_T.NIET_OPGEPAKT, _intrekking),
         _S.NIET_OPGEPAKT: Regel(None, _zelfde_reden),
     },
     _T.AL_BEKEND: _beantwoordbaar(_T.AL_BEKEND)
-    | {_S.INTREKKING: Regel(_T.AL_BEKEND)}
+    | {_S.INTREKKING: Regel(_T.AL_BEKEND, _intrekking)}
     | {s: Regel(None, _statusbericht_bekend) for s in STATUS_MIJLPAAL}
     | {_S.STATUS_AFGESLOTEN: Regel(None, _statusbericht_afgesloten_bekend)},
     _T.AFGESLOTEN: _beantwoordbaar(_T.AFGESLOTEN)
-    | {_S.INTREKKING: Regel(_T.AFGESLOTEN)}
+    | {_S.INTREKKING: Regel(_T.AFGESLOTEN, _intrekking)}
     | {s: Regel(None, _statusbericht_bekend) for s in STATUS_MIJLPAAL}
     | {_S.STATUS_AFGESLOTEN: Regel(None, _statusbericht_afgesloten_bekend)},
     # After a withdrawal the municipality's messages already on their way are absorbed; the
     # creditor may still report payment behaviour for monitoring, nothing else.
     _T.INGETROKKEN: _overal(_T.INGETROKKEN)
     | {
-        _S.INTREKKING: _ABSORBEER,
+        _S.INTREKKING: Regel(None, _intrekking),
         _S.ONTVANGSTBEVESTIGING: _ABSORBEER,
         _S.NIET_OPGEPAKT: _ABSORBEER,
         _S.DOORZENDING: _ABSORBEER,
@@ -545,7 +606,7 @@ def overgang(
     :class:`LocalInvalidTransition`, if the table has no such pair or its guard refuses.
     """
     regel = _VLAK.get((toestand, soort))
-    reden = None
+    reden: str | Weigering | None = None
     if regel is not None:
         if regel.bewaking is None:
             return regel.doel

@@ -16,24 +16,36 @@ Both parties keep the same kind of record, fed the same messages; only the role 
   Ontvangstbevestiging is the one answer that moves the state when sent: acknowledge first.
 - Both call :meth:`tik` at the moments the :class:`~.effects.Plan` effects name.
 
-Consent scope: when a Verwijzing rests on consent whose ``reikwijdte`` lacks Statusterugmelding,
-no Statusbericht effects are produced and a Statusbericht either way is refused; the creditor still
-gets the Ontvangstbevestiging, NietOpgepakt and Doorzending, which every referral allows.
+The agreements hold the record to its profile (:mod:`warm_referral.afspraken`): a record starts
+only from a Verwijzing that keeps them (its incassostop lasts at least the agreed term, its kind of
+referrer and ground are in the profile, it is not late) and fixes what it computed then in a
+:class:`Vastlegging` (the profile's name and version, the incassostop held and its agreed minimum
+end, the contact deadline, what the creditor learns back). A record rebuilt from its
+:class:`Vastlegging` keeps those rules, whatever later profiles or calendars say.
+
+Feedback: the creditor learns the milestones its :class:`~warm_referral.afspraken.Terugmelding`
+shows (per ground, and for consent per its scope), no more: only those become Statusbericht
+effects, a Statusbericht with another is refused either way, and the answer to a Statusverzoek
+is the latest milestone it may know. The Ontvangstbevestiging, NietOpgepakt and Doorzending reach
+every creditor. After a withdrawal of consent nothing more is reported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 from uuid import UUID
 
-from .._tijd import AMSTERDAM, amsterdamse_datum
+from .._tijd import AMSTERDAM, amsterdamse_datum, format_tijdstip, parse_tijdstip
+from ..afspraken import NIETS, Terugmelding, afspraken, heeft_statusterugmelding
 from ..models.berichten import (
     Bericht,
     Betaalgedragmelding,
     Foutbericht,
+    Ontvangstbevestiging,
     Verwijzing,
 )
 from ..models.enums import (
@@ -43,14 +55,16 @@ from ..models.enums import (
     Intrekkingsreden,
     Mijlpaal,
     NietOpgepaktReden,
-    Toestemmingsreikwijdte,
+    SoortVerwijzer,
 )
-from ..models.onderdelen import Afsprakenprofielverwijzing, Partij, Periode
+from ..models.onderdelen import Afsprakenprofielverwijzing, Maatregel, Partij, Periode
 from . import _table
 from ._table import (
     AFZENDER,
+    EINDTOESTANDEN,
     LOKALE_ACTIES,
     MIJLPAAL,
+    MIJLPAALRANG,
     NEEMT_OP,
     WACHT_OP_CONTACT,
     overgang,
@@ -71,7 +85,9 @@ from .effects import (
 from .errors import (
     InvalidEvent,
     InvalidTransition,
+    LocalAgreementViolation,
     LocalInvalidTransition,
+    RemoteAgreementViolation,
     RemoteInvalidTransition,
     WrongReferral,
 )
@@ -91,14 +107,104 @@ from .states import Rol, Tijdfeit, Toestand
 if TYPE_CHECKING:
     from ..deadlines import Afsprakenprofiel
 
-__all__ = ["Betaalgedrag", "Verwijzingsdossier"]
+__all__ = ["Betaalgedrag", "Vastlegging", "Verwijzingsdossier"]
 
 
 class Betaalgedrag(NamedTuple):
-    """What a Betaalgedragmelding reported, for monitoring."""
+    """What a Betaalgedragmelding reported, for monitoring (the measures from specVersie 1.1;
+    None: not reported)."""
 
     peildatum: date
     regulier_betaald: bool
+    ingrijpende_maatregelen: tuple[Maatregel, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vastlegging:
+    """What a record fixed when it was made, from its agreement profile: the record keeps these
+    rules for good (a later profile version, or new decree days in the calendar, never move them).
+
+    Store it with the record (:meth:`naar_json`) and pass it back when rebuilding the record from
+    its messages (``Verwijzingsdossier.voor_gemeente(..., vastlegging=...)``).
+    """
+
+    afsprakenprofiel: Afsprakenprofielverwijzing
+    incassostop: tuple[date, date]
+    """The incassostop held: the Verwijzing's (it may be longer than the agreed term)."""
+    incassostop_minimum: date
+    """The agreed minimum end: no Incassostopwijziging may end the incassostop earlier."""
+    terugmelding: Terugmelding
+    contactdeadline: datetime | None = None
+    """The municipality's contact deadline (None in the creditor's record)."""
+    te_laat: bool = False
+    """The referral arrived late, under a profile that marks rather than refuses."""
+
+    def naar_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "afsprakenprofiel": {
+                "naam": self.afsprakenprofiel.naam,
+                "versie": self.afsprakenprofiel.versie,
+            },
+            "incassostop": [self.incassostop[0].isoformat(), self.incassostop[1].isoformat()],
+            "incassostopMinimum": self.incassostop_minimum.isoformat(),
+            "terugmelding": self.terugmelding.naar_json(),
+            "teLaat": self.te_laat,
+        }
+        if self.contactdeadline is not None:
+            data["contactdeadline"] = format_tijdstip(self.contactdeadline)
+        return data
+
+    @classmethod
+    def van_json(cls, data: Mapping[str, Any]) -> Vastlegging:
+        """Raises :class:`InvalidEvent` for data this version cannot read."""
+        try:
+            deadline = data.get("contactdeadline")
+            return cls(
+                afsprakenprofiel=Afsprakenprofielverwijzing(
+                    naam=data["afsprakenprofiel"]["naam"],
+                    versie=data["afsprakenprofiel"]["versie"],
+                ),
+                incassostop=(
+                    date.fromisoformat(data["incassostop"][0]),
+                    date.fromisoformat(data["incassostop"][1]),
+                ),
+                incassostop_minimum=date.fromisoformat(data["incassostopMinimum"]),
+                terugmelding=Terugmelding.van_json(data["terugmelding"]),
+                contactdeadline=None if deadline is None else parse_tijdstip(deadline),
+                te_laat=bool(data.get("teLaat", False)),
+            )
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise InvalidEvent(f"a broken Vastlegging ({type(exc).__name__}: {exc})") from None
+
+
+def _profiel(profiel: Afsprakenprofiel | str | None) -> Afsprakenprofiel:
+    from .. import deadlines
+
+    if profiel is None:
+        return deadlines.standaard_afsprakenprofiel()
+    if isinstance(profiel, str):
+        return deadlines.afsprakenprofielen()[profiel]
+    return profiel
+
+
+def _vastlegging(
+    verwijzing: Verwijzing,
+    p: Afsprakenprofiel,
+    *,
+    contactdeadline: datetime | None,
+    te_laat: bool,
+) -> Vastlegging:
+    from .. import deadlines
+
+    _, minimum = deadlines.incassostop(amsterdamse_datum(verwijzing.verwezen_op), p)
+    return Vastlegging(
+        afsprakenprofiel=Afsprakenprofielverwijzing(naam=p.naam, versie=p.versie),
+        incassostop=(verwijzing.incassostop.ingangsdatum, verwijzing.incassostop.einddatum),
+        incassostop_minimum=minimum,
+        terugmelding=afspraken(p).terugmelding_voor(verwijzing),
+        contactdeadline=contactdeadline,
+        te_laat=te_laat,
+    )
 
 
 _Handler = Callable[["Verwijzingsdossier", Any, bool], "list[Effect]"]
@@ -113,12 +219,14 @@ class Verwijzingsdossier:
     verwijzing_bericht_id: UUID
     contactdeadline: datetime | None
     incassostop: tuple[date, date]
-    statusterugmelding: bool
+    incassostop_minimum: date
+    terugmelding: Terugmelding
+    grondslag: Grondslag
     eindresultaat: Eindresultaat | None
     niet_opgepakt_reden: NietOpgepaktReden | None
     doorgezonden_naar: Partij | None
 
-    def __init__(self, verwijzing: Verwijzing, rol: Rol) -> None:
+    def __init__(self, verwijzing: Verwijzing, rol: Rol, vastlegging: Vastlegging) -> None:
         """Use :meth:`voor_gemeente` or :meth:`voor_schuldeiser`, which also return the first
         effects."""
         self.rol = rol
@@ -126,6 +234,8 @@ class Verwijzingsdossier:
         self.verwijzing_id: str = verwijzing.verwijzing_id
         self.conversatie_id: UUID = verwijzing.conversatie_id
         self.verwijzing_bericht_id = verwijzing.bericht_id
+        self.spec_versie: str = verwijzing.spec_versie.value
+        """The Verwijzing's specVersie: the municipality answers in it."""
         self.schuldeiser: Partij = verwijzing.afzender
         # The municipality the Verwijzing was addressed to (after a Doorzending, see
         # doorgezonden_naar for the one that took it over).
@@ -133,16 +243,25 @@ class Verwijzingsdossier:
         self.verwezen_op: datetime = verwijzing.verwezen_op
         self.verwijsdatum: date = amsterdamse_datum(verwijzing.verwezen_op)
         self.crisis: bool = verwijzing.crisissignaal
+        self.soort_verwijzer: SoortVerwijzer = verwijzing.soort_verwijzer
+        self.grondslag = verwijzing.grondslag
         toestemming = verwijzing.toestemming
-        self.statusterugmelding = (
-            verwijzing.grondslag is not Grondslag.TOESTEMMING
-            or toestemming is None
-            or Toestemmingsreikwijdte.STATUSTERUGMELDING in toestemming.reikwijdte
-        )
-        self.incassostop = (verwijzing.incassostop.ingangsdatum, verwijzing.incassostop.einddatum)
+        self.statusterugmelding = heeft_statusterugmelding(
+            verwijzing.grondslag, toestemming.reikwijdte if toestemming else None
+        ) in (None, True)
+        """Does the ground let the creditor learn how the referral went (a legal ground, or a
+        consent that covers Statusterugmelding)? Which milestones: :attr:`terugmelding`."""
+        self.vastlegging = vastlegging
+        self.afsprakenprofiel = vastlegging.afsprakenprofiel
+        self.incassostop = vastlegging.incassostop
+        self.incassostop_minimum = vastlegging.incassostop_minimum
+        self.terugmelding = vastlegging.terugmelding
+        self.te_laat: bool = vastlegging.te_laat
         self.laatste_datum = self.verwijsdatum
         self.ontvangen_op: datetime | None = None
-        self.contactdeadline = None
+        self.contactdeadline = vastlegging.contactdeadline
+        self.afgerond_op: date | None = None
+        """The date the referral reached a terminal state (the retention term counts from it)."""
         self.eindresultaat = None
         self.ddas_eindresultaat: DdasEindresultaat | None = None
         self.afsluiting_toelichting: str | None = None
@@ -177,21 +296,17 @@ class Verwijzingsdossier:
         verwijzing: Verwijzing,
         ontvangen_op: datetime,
         profiel: Afsprakenprofiel | str | None = None,
+        *,
+        vastlegging: Vastlegging | None = None,
     ) -> tuple[Verwijzingsdossier, Wijziging]:
         """The municipality's record of a Verwijzing it received at ``ontvangen_op``.
 
-        The effects ask for the Ontvangstbevestiging (with the contact deadline and incassostop of
-        the afsprakenprofiel: a profile, its name, or None for the default NVVK pilot profile)
-        and plan the two ticks.
+        The Verwijzing is held to the afsprakenprofiel (a profile, its name, or None for the
+        default): a breach raises :class:`RemoteAgreementViolation` listing each one. The effects
+        ask for the Ontvangstbevestiging (the contact deadline and the incassostop the
+        municipality holds) and plan the two ticks. To rebuild a record, pass the
+        :class:`Vastlegging` it fixed when it was made: then nothing is computed or checked again.
         """
-        from .. import deadlines
-
-        if profiel is None:
-            p = deadlines.standaard_afsprakenprofiel()
-        elif isinstance(profiel, str):
-            p = deadlines.afsprakenprofielen()[profiel]
-        else:
-            p = profiel
         if not isinstance(ontvangen_op, datetime) or ontvangen_op.utcoffset() is None:
             raise InvalidEvent(f"ontvangen_op must be an aware datetime, got {ontvangen_op!r}")
         if ontvangen_op < verwijzing.verwezen_op:
@@ -199,18 +314,34 @@ class Verwijzingsdossier:
                 f"ontvangen_op {ontvangen_op.isoformat()} lies before verwezenOp "
                 f"{verwijzing.verwezen_op.isoformat()}"
             )
-        dossier = cls(verwijzing, Rol.GEMEENTE)
+        if vastlegging is None:
+            from .. import deadlines
+
+            p = _profiel(profiel)
+            toetsing = afspraken(p).toets_verwijzing(verwijzing, ontvangen_op)
+            if toetsing.afwijkingen:
+                raise RemoteAgreementViolation(toetsing.afwijkingen)
+            vastlegging = _vastlegging(
+                verwijzing,
+                p,
+                contactdeadline=deadlines.contact_deadline(ontvangen_op, p),
+                te_laat=toetsing.te_laat is not None,
+            )
+        if vastlegging.contactdeadline is None:
+            raise InvalidEvent("the municipality's Vastlegging needs its contactdeadline")
+        dossier = cls(verwijzing, Rol.GEMEENTE, vastlegging)
         dossier.ontvangen_op = ontvangen_op
-        dossier.contactdeadline = deadlines.contact_deadline(ontvangen_op, p)
-        ingang, einde = deadlines.incassostop(dossier.verwijsdatum, p)
         effecten: list[Effect] = [
             StuurOntvangstbevestiging(
                 verwijzing_id=dossier.verwijzing_id,
                 cross_referentie=verwijzing.bericht_id,
                 ontvangen_op=ontvangen_op,
-                contactdeadline=dossier.contactdeadline,
-                incassostop=Periode(ingangsdatum=ingang, einddatum=einde),
-                afsprakenprofiel=Afsprakenprofielverwijzing(naam=p.naam, versie=p.versie),
+                contactdeadline=vastlegging.contactdeadline,
+                incassostop=Periode(
+                    ingangsdatum=vastlegging.incassostop[0], einddatum=vastlegging.incassostop[1]
+                ),
+                afsprakenprofiel=vastlegging.afsprakenprofiel,
+                te_laat=vastlegging.te_laat,
             ),
             dossier._plan_contactdeadline(),
             dossier._plan_incassostop(),
@@ -218,9 +349,29 @@ class Verwijzingsdossier:
         return dossier, dossier._begin(effecten)
 
     @classmethod
-    def voor_schuldeiser(cls, verwijzing: Verwijzing) -> tuple[Verwijzingsdossier, Wijziging]:
-        """The creditor's record of a Verwijzing it sends; the effect plans the incassostop's end."""
-        dossier = cls(verwijzing, Rol.SCHULDEISER)
+    def voor_schuldeiser(
+        cls,
+        verwijzing: Verwijzing,
+        profiel: Afsprakenprofiel | str | None = None,
+        *,
+        vastlegging: Vastlegging | None = None,
+        toets: bool = False,
+    ) -> tuple[Verwijzingsdossier, Wijziging]:
+        """The creditor's record of a Verwijzing it sends, under ``profiel`` (the one it signed;
+        None for the default); the effect plans the incassostop's end.
+
+        ``toets``: hold the Verwijzing to the profile first (:class:`LocalAgreementViolation`
+        when it breaks it): do so before sending; a record rebuilt from what was sent does not
+        check again. The Ontvangstbevestiging's incassostop replaces the sent one when it comes.
+        """
+        if vastlegging is None:
+            p = _profiel(profiel)
+            if toets:
+                toetsing = afspraken(p).toets_verwijzing(verwijzing)
+                if toetsing.afwijkingen:
+                    raise LocalAgreementViolation(toetsing.afwijkingen)
+            vastlegging = _vastlegging(verwijzing, p, contactdeadline=None, te_laat=False)
+        dossier = cls(verwijzing, Rol.SCHULDEISER, vastlegging)
         return dossier, dossier._begin([dossier._plan_incassostop()])
 
     # --- saving and restoring ----------------------------------------------------------------------
@@ -322,6 +473,30 @@ class Verwijzingsdossier:
         return MIJLPAAL[self.toestand]
 
     @property
+    def zichtbare_mijlpaal(self) -> Mijlpaal | None:
+        """The latest milestone the creditor may know now: the current state's, or, when the
+        agreed feedback does not report that one, the last reported one reached before it.
+        None in a state without a milestone, or when nothing may be reported."""
+        huidig = MIJLPAAL[self.toestand]
+        if huidig is None or self.toestemming_ingetrokken:
+            return None
+        rang = MIJLPAALRANG[huidig]
+        zichtbaar = [
+            m for m in self._mijlpalen if self.terugmelding.toont(m) and MIJLPAALRANG[m] <= rang
+        ]
+        return max(zichtbaar, key=lambda m: MIJLPAALRANG[m], default=None)
+
+    @property
+    def toestemming_ingetrokken(self) -> bool:
+        """Did the creditor withdraw the referral because the help-seeker withdrew consent?"""
+        return self.intrekkingsreden is Intrekkingsreden.TOESTEMMING_INGETROKKEN
+
+    @property
+    def bewaar_vanaf(self) -> date | None:
+        """The date the retention term counts from: the day the referral closed."""
+        return self.afgerond_op
+
+    @property
     def bevestigd(self) -> bool:
         """Was an Ontvangstbevestiging sent (municipality) or received (creditor)?"""
         return Soort.ONTVANGSTBEVESTIGING in self._beslissingen
@@ -400,6 +575,19 @@ class Verwijzingsdossier:
     def _pas_toe(self, soort: Soort, g: Gebeurtenis, *, van_peer: bool) -> Wijziging:
         van = self.toestand
         doel = overgang(van, soort, self, g, van_peer=van_peer)
+        if (
+            doel is not None
+            and self.rol is Rol.GEMEENTE
+            and isinstance(g, Ontvangstbevestiging)
+            and (g.incassostop.ingangsdatum, g.incassostop.einddatum) != self.incassostop
+        ):
+            # The one check that depends on the role (the creditor's copy takes the period over).
+            self._weiger(
+                soort,
+                van_peer,
+                f"the acknowledgement states the incassostop the municipality holds, "
+                f"{self.incassostop[0].isoformat()} to {self.incassostop[1].isoformat()}",
+            )
         if doel is None:
             return Wijziging(van, van, (soort,), genegeerd=True)
         self.toestand = doel
@@ -411,6 +599,12 @@ class Verwijzingsdossier:
             datum = _datum_van(g)
             if datum > self.laatste_datum:
                 self.laatste_datum = datum
+        if doel in EINDTOESTANDEN and self.afgerond_op is None:
+            self.afgerond_op = (
+                amsterdamse_datum(g.aangemaakt_op)
+                if isinstance(g, Bericht) and soort is Soort.INTREKKING
+                else _datum_van(g)
+            )
         return Wijziging(van, doel, (soort,), tuple(effecten))
 
     def _mijlpaal_bereikt(
@@ -418,8 +612,10 @@ class Verwijzingsdossier:
     ) -> list[Effect]:
         datum: date = g.datum
         bereikt = [nieuw]
-        if oud is None and soort in NEEMT_OP:
-            bereikt.insert(0, Mijlpaal.OPGEPAKT)  # a first contact attempt takes it up
+        if oud is None and soort in NEEMT_OP and nieuw is not Mijlpaal.OPGEPAKT:
+            # A first contact attempt that reached the person takes the referral up on the way;
+            # one that did not reach anyone lands on "Opgepakt" itself (reported once).
+            bereikt.insert(0, Mijlpaal.OPGEPAKT)
         for mijlpaal in bereikt:
             self._mijlpalen[mijlpaal] = datum
         if Mijlpaal.OPGEPAKT in bereikt and self.opgepakt_op is None:
@@ -427,8 +623,9 @@ class Verwijzingsdossier:
         advies = getattr(g, "advies_incassostop", None)
         if advies is not None:
             self.advies_incassostop = advies
-        if soort not in LOKALE_ACTIES or not self.statusterugmelding:
+        if soort not in LOKALE_ACTIES or self.toestemming_ingetrokken:
             return []
+        bereikt = [m for m in bereikt if self.terugmelding.toont(m)]
         return [
             StuurStatusbericht(
                 verwijzing_id=self.verwijzing_id,
@@ -454,11 +651,42 @@ class Verwijzingsdossier:
     def _ontvangstbevestiging(self, g: Any, van_peer: bool) -> list[Effect]:
         self._beslissingen[Soort.ONTVANGSTBEVESTIGING] = g.bericht_id
         self.ontvangen_op = g.ontvangen_op
+        plannen: list[Effect] = []
+        bevestigd = (g.incassostop.ingangsdatum, g.incassostop.einddatum)
+        if self.rol is Rol.SCHULDEISER:
+            # The acknowledged period is the one both sides hold (WD-ONTV-06); its deadline
+            # events fire on it, and the agreed minimum is the acknowledging profile's when this
+            # library knows that version. A late referral is marked on both sides.
+            self._neem_afspraken_over(g.afsprakenprofiel)
+            self.te_laat = bool(g.te_laat)
+            # An Incassostopwijziging the creditor sent meanwhile (crossing the acknowledgement)
+            # is newer than the acknowledged period: the municipality applied it too.
+            eigen_wijziging = self.incassostop != self.vastlegging.incassostop
+            if bevestigd != self.incassostop and not eigen_wijziging:
+                self.incassostop = bevestigd
+                self.tijdfeiten.discard(Tijdfeit.INCASSOSTOP_AFGELOPEN)
+                plannen.append(self._plan_incassostop())
         if g.contactdeadline == self.contactdeadline:
-            return []
+            return plannen
         self.contactdeadline = g.contactdeadline
         self.tijdfeiten.discard(Tijdfeit.CONTACTDEADLINE_VERSTREKEN)
-        return [self._plan_contactdeadline()]
+        return [self._plan_contactdeadline(), *plannen]
+
+    def _neem_afspraken_over(self, profielverwijzing: Afsprakenprofielverwijzing) -> None:
+        from .. import deadlines
+        from ..errors import UnknownProfileError
+
+        if profielverwijzing == self.afsprakenprofiel:
+            return
+        try:
+            p = deadlines.afsprakenprofielen().versie(
+                profielverwijzing.naam, profielverwijzing.versie
+            )
+        except UnknownProfileError:
+            return  # a profile this library does not know: keep the creditor's own
+        self.afsprakenprofiel = profielverwijzing
+        self.incassostop_minimum = deadlines.incassostop(self.verwijsdatum, p)[1]
+        self.terugmelding = afspraken(p).terugmelding(self.grondslag, self.statusterugmelding)
 
     def _niet_opgepakt(self, g: Any, van_peer: bool) -> list[Effect]:
         if isinstance(g, Bericht):
@@ -508,8 +736,8 @@ class Verwijzingsdossier:
     def _statusverzoek(self, g: Any, van_peer: bool) -> list[Effect]:
         if not van_peer:
             return []  # the creditor asked; the answer will come as a message
-        mijlpaal = MIJLPAAL[self.toestand]
-        if mijlpaal is not None and self.statusterugmelding:
+        mijlpaal = self.zichtbare_mijlpaal
+        if mijlpaal is not None:
             return [
                 StuurStatusbericht(
                     verwijzing_id=self.verwijzing_id,
@@ -544,6 +772,8 @@ class Verwijzingsdossier:
             return []  # the first withdrawal counts, as in the creditor's copy
         self.intrekkingsreden = g.reden
         self.ingetrokken_op = amsterdamse_datum(g.aangemaakt_op)
+        if g.reden is Intrekkingsreden.TOESTEMMING_INGETROKKEN:
+            self.terugmelding = NIETS  # nothing more is reported
         return []
 
     def _incassostopwijziging(self, g: Any, van_peer: bool) -> list[Effect]:
@@ -552,7 +782,12 @@ class Verwijzingsdossier:
         return [self._plan_incassostop()]
 
     def _betaalgedrag(self, g: Betaalgedragmelding, van_peer: bool) -> list[Effect]:
-        self.betaalgedrag.append(Betaalgedrag(g.peildatum, g.regulier_betaald))
+        maatregelen = g.ingrijpende_maatregelen
+        self.betaalgedrag.append(
+            Betaalgedrag(
+                g.peildatum, g.regulier_betaald, None if maatregelen is None else tuple(maatregelen)
+            )
+        )
         return []
 
     def _foutbericht(self, g: Foutbericht, van_peer: bool) -> list[Effect]:

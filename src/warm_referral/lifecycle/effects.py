@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar, TypeAlias
 from uuid import UUID
 
+from .._version import SPEC_VERSIE
 from ..models.berichten import BERICHTTYPES, Bericht, nieuwe_envelop
 from ..models.enums import Advies, Eindresultaat, Mijlpaal, NietOpgepaktReden
 from ..models.onderdelen import Afsprakenprofielverwijzing, Partij, Periode
@@ -44,15 +45,23 @@ class _Stuur:
         raise NotImplementedError
 
     def als_bericht(
-        self, *, afzender: Partij, ontvanger: Partij, conversatie_id: UUID, nu: datetime
+        self,
+        *,
+        afzender: Partij,
+        ontvanger: Partij,
+        conversatie_id: UUID,
+        nu: datetime,
+        spec_versie: str = SPEC_VERSIE,
     ) -> Bericht:
-        """The full message: a fresh berichtId, this conversation, and ``nu`` as aangemaaktOp."""
+        """The full message: a fresh berichtId, this conversation, and ``nu`` as aangemaaktOp.
+        Pass the record's ``spec_versie`` (the Verwijzing's): the municipality answers in it."""
         envelop = nieuwe_envelop(
             afzender,
             ontvanger,
             conversatie_id=conversatie_id,
             cross_referentie=self.cross_referentie,
             nu=nu,
+            spec_versie=spec_versie,
         )
         velden: dict[str, Any] = {**envelop, "verwijzing_id": self.verwijzing_id, **self.velden()}
         return BERICHTTYPES[self.berichttype](**velden)
@@ -68,8 +77,10 @@ class StuurOntvangstbevestiging(_Stuur):
     ontvangen_op: datetime
     contactdeadline: datetime
     incassostop: Periode
-    """The incassostop as this municipality's afsprakenprofiel computes it."""
+    """The incassostop the municipality holds (the Verwijzing's, at least the agreed term)."""
     afsprakenprofiel: Afsprakenprofielverwijzing
+    te_laat: bool = False
+    """The referral arrived late (under a profile that marks late referrals)."""
 
     def velden(self) -> dict[str, object]:
         return {
@@ -77,7 +88,32 @@ class StuurOntvangstbevestiging(_Stuur):
             "contactdeadline": self.contactdeadline,
             "incassostop": self.incassostop,
             "afsprakenprofiel": self.afsprakenprofiel,
+            "te_laat": True if self.te_laat else None,
         }
+
+    def als_bericht(
+        self,
+        *,
+        afzender: Partij,
+        ontvanger: Partij,
+        conversatie_id: UUID,
+        nu: datetime,
+        spec_versie: str = SPEC_VERSIE,
+    ) -> Bericht:
+        """As for every message; a 1.0 creditor is not told ``teLaat`` (1.1 added it)."""
+        bericht = _Stuur.als_bericht(
+            self,
+            afzender=afzender,
+            ontvanger=ontvanger,
+            conversatie_id=conversatie_id,
+            nu=nu,
+            spec_versie=SPEC_VERSIE,
+        )
+        if spec_versie == SPEC_VERSIE:
+            return bericht
+        from ..models.versies import voor_peer
+
+        return voor_peer(bericht, [spec_versie])[0]
 
 
 @dataclass(frozen=True, slots=True)

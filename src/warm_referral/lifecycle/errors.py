@@ -8,21 +8,36 @@ with a Foutbericht).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..errors import LocalProtocolError, ProtocolError, RemoteProtocolError
+from ..errors import LocalProtocolError, ProtocolError, RemoteProtocolError, Violation
 
 if TYPE_CHECKING:
     from .events import Soort
     from .states import Toestand
 
 __all__ = [
+    "AgreementViolation",
     "InvalidEvent",
     "InvalidTransition",
+    "LocalAgreementViolation",
     "LocalInvalidTransition",
+    "RemoteAgreementViolation",
     "RemoteInvalidTransition",
+    "Weigering",
     "WrongReferral",
 ]
+
+
+class Weigering(NamedTuple):
+    """Why a guard refuses, with a stable code and the member at fault (a wire path), for the
+    refusals a peer must be able to tell apart (a consent withdrawal without consent, an
+    incassostop moved before its agreed minimum). Other guards give a plain sentence."""
+
+    code: str
+    pad: str
+    melding: str
 
 
 class InvalidTransition(ProtocolError):
@@ -37,12 +52,17 @@ class InvalidTransition(ProtocolError):
         toestand: Toestand,
         soort: Soort,
         toegestaan: tuple[Soort, ...],
-        reden: str | None = None,
+        reden: str | Weigering | None = None,
     ) -> None:
         self.toestand = toestand
         self.soort = soort
         self.toegestaan = toegestaan
-        self.reden = reden
+        #: The stable code and wire path when the guard gave them (a :class:`Weigering`).
+        self.code: str | None = None
+        self.pad: str | None = None
+        if isinstance(reden, Weigering):
+            self.code, self.pad, reden = reden.code, reden.pad, reden.melding
+        self.reden: str | None = reden
         waarom = reden if reden is not None else "the protocol does not allow it in this state"
         mogelijk = ", ".join(s.value for s in toegestaan) or "nothing"
         super().__init__(
@@ -64,3 +84,23 @@ class InvalidEvent(LocalProtocolError, ValueError):
 
 class WrongReferral(InvalidEvent):
     """A message about another referral was given to this record (a routing mistake)."""
+
+
+class AgreementViolation(ProtocolError):
+    """A Verwijzing breaks the agreement profile it is held to (an incassostop shorter than the
+    agreed term, a late referral, a kind of referrer or ground the profile does not allow):
+    ``violations`` lists each breach with a stable code. Catch this to handle both sides."""
+
+    def __init__(self, violations: Iterable[Violation]) -> None:
+        self.violations = tuple(violations)
+        if not self.violations:
+            raise ValueError("an AgreementViolation needs at least one violation")
+        super().__init__("; ".join(str(v) for v in self.violations))
+
+
+class LocalAgreementViolation(AgreementViolation, LocalProtocolError):
+    """A Verwijzing we are about to send breaks the agreements: do not send it."""
+
+
+class RemoteAgreementViolation(AgreementViolation, RemoteProtocolError):
+    """The peer's Verwijzing breaks the agreements: refuse it."""

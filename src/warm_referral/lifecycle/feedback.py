@@ -7,8 +7,11 @@ The municipality's record holds far more than the creditor may learn (DDAS model
 - never the content of the help: the kind of help offered and the DDAS final result become the
   coarse creditor-safe :class:`~warm_referral.models.enums.Eindresultaat`; "already known to debt
   help" becomes "Afgesloten: Al in begeleiding";
-- no milestones at all when the help-seeker's consent leaves out Statusterugmelding: the creditor
-  then sees "Ontvangen" until a NietOpgepakt or Doorzending, which every referral allows;
+- only the milestones the agreed feedback shows (``Verwijzingsdossier.terugmelding``, from the
+  agreement profile per ground and consent scope: see :mod:`warm_referral.afspraken`); where the
+  current state's milestone is not shown, the last shown one reached before it is. No milestones
+  at all when the help-seeker's consent leaves out Statusterugmelding: the creditor then sees
+  "Ontvangen" until a NietOpgepakt or Doorzending, which every referral allows;
 - once the creditor withdrew the referral it sees "Ingetrokken", also when the withdrawal crossed
   the municipality's ending (whose record keeps its own state).
 
@@ -25,7 +28,6 @@ from enum import Enum
 from .._tijd import amsterdamse_datum
 from ..models.enums import Advies, Eindresultaat, NietOpgepaktReden
 from ..models.onderdelen import Partij
-from ._table import MIJLPAAL
 from .dossier import Verwijzingsdossier
 from .states import Toestand
 
@@ -67,6 +69,9 @@ class Schuldeiserbeeld:
     advies_incassostop: Advies | None = None
     statusterugmelding: bool = True
     """False: the consent does not let the creditor learn milestones."""
+    te_laat: bool = False
+    """The referral arrived late (under a profile that marks late referrals rather than refusing
+    them); both records know it."""
 
 
 def schuldeiserbeeld(dossier: Verwijzingsdossier) -> Schuldeiserbeeld:
@@ -75,7 +80,7 @@ def schuldeiserbeeld(dossier: Verwijzingsdossier) -> Schuldeiserbeeld:
     # The creditor knows its own withdrawal, also when it crossed the municipality's ending: its
     # copy then stays withdrawn, and so does this view.
     ingetrokken = dossier.intrekkingsreden is not None
-    mijlpaal = MIJLPAAL[toestand] if dossier.statusterugmelding and not ingetrokken else None
+    mijlpaal = dossier.zichtbare_mijlpaal if not ingetrokken else None
     status: Schuldeiserstatus
     sinds: date | None
     if ingetrokken:
@@ -109,4 +114,5 @@ def schuldeiserbeeld(dossier: Verwijzingsdossier) -> Schuldeiserbeeld:
         eindresultaat=dossier.eindresultaat if status is Schuldeiserstatus.AFGESLOTEN else None,
         advies_incassostop=dossier.advies_incassostop if mijlpaal is not None else None,
         statusterugmelding=dossier.statusterugmelding,
+        te_laat=dossier.te_laat,
     )

@@ -1,9 +1,12 @@
-"""Message models of specVersie 1.0 (pydantic v2): the one source the schemas are generated from."""
+"""Message models of specVersie 1.0 and 1.1 (pydantic v2): the one source the schemas are
+generated from."""
 
 from ._base import WireModel
 from .berichten import (
     BERICHTTYPES,
     BSN_TOEGESTAAN,
+    SINDS_1_1_GRONDSLAGEN,
+    SINDS_1_1_SOORTEN,
     TOEGESTANE_GRONDSLAGEN,
     Bericht,
     Betaalgedragmelding,
@@ -28,11 +31,13 @@ from .enums import (
     Eindresultaat,
     Grondslag,
     Incassostopwijzigingsreden,
+    IngrijpendeMaatregel,
     Intrekkingsreden,
     Mijlpaal,
     NietOpgepaktReden,
     SoortIncassostopwijziging,
     SoortVerwijzer,
+    SpecVersie,
     Toestemmingskanaal,
     Toestemmingsreikwijdte,
 )
@@ -45,14 +50,18 @@ from .onderdelen import (
     Fout,
     Geldbedrag,
     Hulpvrager,
+    Maatregel,
     Partij,
     Periode,
     Toestemming,
 )
+from .versies import benodigde_versie, kies_spec_versie, voor_peer
 
 __all__ = [
     "BERICHTTYPES",
     "BSN_TOEGESTAAN",
+    "SINDS_1_1_GRONDSLAGEN",
+    "SINDS_1_1_SOORTEN",
     "TOEGESTANE_GRONDSLAGEN",
     "Achterstand",
     "Adres",
@@ -74,8 +83,10 @@ __all__ = [
     "Hulpvrager",
     "Incassostopwijziging",
     "Incassostopwijzigingsreden",
+    "IngrijpendeMaatregel",
     "Intrekking",
     "Intrekkingsreden",
+    "Maatregel",
     "Message",
     "Mijlpaal",
     "NietOpgepakt",
@@ -86,6 +97,7 @@ __all__ = [
     "Richting",
     "SoortIncassostopwijziging",
     "SoortVerwijzer",
+    "SpecVersie",
     "Statusbericht",
     "Statusverzoek",
     "Toestemming",
@@ -93,5 +105,8 @@ __all__ = [
     "Toestemmingsreikwijdte",
     "Verwijzing",
     "WireModel",
+    "benodigde_versie",
+    "kies_spec_versie",
     "nieuwe_envelop",
+    "voor_peer",
 ]

@@ -1,4 +1,10 @@
-"""The messages of specVersie 1.0: a common envelope and one class per ``berichttype``."""
+"""The messages of specVersie 1.0 and 1.1: a common envelope and one class per ``berichttype``.
+
+1.1 only adds (docs/versiebeheer.md): two kinds of referrer (UWV, SVB), the afsluitregeling for
+health insurers, and the drastic measures in a Betaalgedragmelding. A message that says 1.0 may not
+use them (code ``niet_in_spec_versie``); :func:`~.versies.benodigde_versie` tells which version a
+message needs, and :func:`~.versies.voor_peer` restamps it for a peer that knows an older one.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +17,20 @@ from uuid import UUID
 from pydantic import Field
 
 from .._tijd import amsterdamse_datum
-from .._version import SPEC_VERSIE
+from .._version import SPEC_VERSIE, SPEC_VERSIES
 from ._base import Regelfout, WireModel
 from .enums import (
     Advies,
     Eindresultaat,
     Grondslag,
     Incassostopwijzigingsreden,
+    IngrijpendeMaatregel,
     Intrekkingsreden,
     Mijlpaal,
     NietOpgepaktReden,
     SoortIncassostopwijziging,
     SoortVerwijzer,
+    SpecVersie,
     Toestemmingsreikwijdte,
 )
 from .onderdelen import (
@@ -33,6 +41,7 @@ from .onderdelen import (
     Fout,
     Geldbedrag,
     Hulpvrager,
+    Maatregel,
     Partij,
     Periode,
     Toestemming,
@@ -42,6 +51,8 @@ from .wire_types import REGEL_PATTERN, TEKST_PATTERN, Referentie, Tekst, Tijdsti
 __all__ = [
     "BERICHTTYPES",
     "BSN_TOEGESTAAN",
+    "SINDS_1_1_GRONDSLAGEN",
+    "SINDS_1_1_SOORTEN",
     "TOEGESTANE_GRONDSLAGEN",
     "Bericht",
     "Betaalgedragmelding",
@@ -60,19 +71,24 @@ __all__ = [
 ]
 
 
-#: Which legal grounds each kind of referrer may invoke. Consent is open to all; the fixed-charge
-#: partners (BGS art. 2) and the energy and water companies (afsluitregelingen) have a legal ground.
+#: The most the law permits (the published schemas encode this table): which legal grounds each
+#: kind of referrer may invoke. Consent is open to all; landlords have the Besluit gemeentelijke
+#: schuldhulpverlening (BGS art. 2); energy, water and health insurers the afsluitregelingen, and the
+#: BGS as the 1.0 documentation gave it. An agreement profile and the participants register can only
+#: narrow it (``warm_referral.afspraken``, ``warm_referral.afsprakenstelsel``); docs/afspraken.md
+#: gives the source of every row.
 TOEGESTANE_GRONDSLAGEN: dict[SoortVerwijzer, frozenset[Grondslag]] = {
     soort: frozenset({Grondslag.TOESTEMMING}) for soort in SoortVerwijzer
 } | {
     SoortVerwijzer.HUUR: frozenset({Grondslag.BESLUIT_SCHULDHULPVERLENING, Grondslag.TOESTEMMING}),
-    SoortVerwijzer.ZORG: frozenset({Grondslag.BESLUIT_SCHULDHULPVERLENING, Grondslag.TOESTEMMING}),
+    SoortVerwijzer.ZORG: frozenset(Grondslag),
     SoortVerwijzer.ENERGIE: frozenset(Grondslag),
     SoortVerwijzer.WATER: frozenset(Grondslag),
 }
 
 #: Referrers that may carry the BSN: those that process it under their own statute (health
-#: insurers under the Wbsn-z, and the public bodies). Consent is never a ground for the BSN.
+#: insurers under the Wbsn-z, and the public bodies under the Wet algemene bepalingen BSN, art. 10).
+#: Consent is never a ground for the BSN.
 BSN_TOEGESTAAN: frozenset[SoortVerwijzer] = frozenset(
     {
         SoortVerwijzer.ZORG,
@@ -81,7 +97,16 @@ BSN_TOEGESTAAN: frozenset[SoortVerwijzer] = frozenset(
         SoortVerwijzer.BELASTINGDIENST,
         SoortVerwijzer.DIENST_TOESLAGEN,
         SoortVerwijzer.DUO,
+        SoortVerwijzer.UWV,
+        SoortVerwijzer.SVB,
     }
+)
+
+#: Kinds of referrer that exist from specVersie 1.1.
+SINDS_1_1_SOORTEN: frozenset[SoortVerwijzer] = frozenset({SoortVerwijzer.UWV, SoortVerwijzer.SVB})
+#: (kind, ground) pairs that are allowed from specVersie 1.1.
+SINDS_1_1_GRONDSLAGEN: frozenset[tuple[SoortVerwijzer, Grondslag]] = frozenset(
+    {(SoortVerwijzer.ZORG, Grondslag.AFSLUITREGELING)}
 )
 
 #: The scopes a consent must cover, because every Verwijzing carries contact details and arrears.
@@ -109,8 +134,8 @@ class Bericht(WireModel):
     """Names the message type; decides which schema applies."""
     bericht_id: Uuid
     """Unique per message; a message sent again (retry) keeps its berichtId."""
-    spec_versie: Literal["1.0"]
-    """The protocol version the message follows."""
+    spec_versie: SpecVersie
+    """The protocol version the message follows (1.1 only adds to 1.0)."""
     aangemaakt_op: Tijdstip
     """When the sender created the message."""
     afzender: Partij
@@ -127,6 +152,23 @@ class Bericht(WireModel):
         codec, so that they never load lxml)."""
         return self.model_dump_json(exclude_none=True).encode()
 
+    #: Optional members that exist from specVersie 1.1 (Python names): left out when the message
+    #: is restamped for a 1.0 peer (:func:`~.versies.voor_peer`).
+    weglaatbaar_voor_1_0: ClassVar[tuple[str, ...]] = ()
+
+    def sinds_1_1(self) -> Iterator[tuple[str, str]]:
+        """The content that needs specVersie 1.1, as (wire path, what it is); none by default."""
+        return iter(())
+
+    def _versieregels(self) -> Iterator[Regelfout]:
+        if self.spec_versie == SPEC_VERSIES[0]:
+            for pad, wat in self.sinds_1_1():
+                yield Regelfout(
+                    pad,
+                    "niet_in_spec_versie",
+                    f"{wat} exists from specVersie 1.1; this message says specVersie 1.0",
+                )
+
 
 class _OverVerwijzing(Bericht):
     """A message about an existing referral."""
@@ -141,11 +183,15 @@ class Verwijzing(_OverVerwijzing):
     richting: ClassVar[Richting] = Richting.NAAR_GEMEENTE
     regels_beschrijving: ClassVar[tuple[str, ...]] = (
         "grondslag fits soortVerwijzer: Toestemming always; BesluitGemeentelijkeSchuldhulpverlening "
-        "only for Huur, Energie, Water and Zorg; Afsluitregeling only for Energie and Water.",
+        "only for Huur, Energie, Water and Zorg; Afsluitregeling only for Energie, Water and Zorg "
+        "(Zorg from specVersie 1.1). An agreement profile or the participants register may narrow "
+        "this further.",
         "toestemming is present exactly when grondslag is Toestemming, and its reikwijdte covers "
         "Contactgegevens and Betalingsachterstand.",
         "hulpvrager.bsn only for referrers with a legal ground for the BSN: Zorg, CAK Eigen "
-        "bijdrage, CAK Zorgverzekeringen, Belastingdienst, Dienst Toeslagen and DUO.",
+        "bijdrage, CAK Zorgverzekeringen, Belastingdienst, Dienst Toeslagen, DUO, UWV and SVB.",
+        "With specVersie 1.0: soortVerwijzer is not UWV or SVB, and Zorg does not invoke "
+        "Afsluitregeling (both from specVersie 1.1).",
         "crisis is present exactly when crisissignaal is true.",
         "ontvanger has a gemeentecode.",
         "Dates agree: hulpvrager.geboortedatum lies before the date of aangemaaktOp; "
@@ -191,6 +237,28 @@ class Verwijzing(_OverVerwijzing):
                 for grondslag in Grondslag
                 if grondslag is not Grondslag.TOESTEMMING
             ),
+            {
+                "if": {"properties": {"specVersie": {"const": SPEC_VERSIES[0]}}},
+                "then": {
+                    "properties": {
+                        "soortVerwijzer": {
+                            "not": {"enum": sorted(s.value for s in SINDS_1_1_SOORTEN)}
+                        }
+                    },
+                    "not": {
+                        "anyOf": [
+                            {
+                                "required": ["soortVerwijzer", "grondslag"],
+                                "properties": {
+                                    "soortVerwijzer": {"const": soort.value},
+                                    "grondslag": {"const": grondslag.value},
+                                },
+                            }
+                            for soort, grondslag in sorted(SINDS_1_1_GRONDSLAGEN)
+                        ]
+                    },
+                },
+            },
         ],
         "properties": {
             "ontvanger": {"required": ["gemeentecode"]},
@@ -302,6 +370,17 @@ class Verwijzing(_OverVerwijzing):
                 f"the incassostop starts on the referral date {verwijsdatum.isoformat()} "
                 "(verwezenOp in Europe/Amsterdam)",
             )
+        yield from self._versieregels()
+
+    def sinds_1_1(self) -> Iterator[tuple[str, str]]:
+        if self.soort_verwijzer in SINDS_1_1_SOORTEN:
+            yield "soortVerwijzer", f"soortVerwijzer {self.soort_verwijzer.value!r}"
+        if (self.soort_verwijzer, self.grondslag) in SINDS_1_1_GRONDSLAGEN:
+            yield (
+                "grondslag",
+                f"grondslag {self.grondslag.value!r} for soortVerwijzer "
+                f"{self.soort_verwijzer.value!r}",
+            )
 
 
 class Ontvangstbevestiging(_OverVerwijzing):
@@ -311,18 +390,40 @@ class Ontvangstbevestiging(_OverVerwijzing):
     regels_beschrijving: ClassVar[tuple[str, ...]] = (
         "crossReferentie (the berichtId of the Verwijzing) is present.",
         "contactdeadline is after ontvangenOp.",
+        "teLaat only with specVersie 1.1, and only true (left out for a referral in time).",
     )
-    schema_regels: ClassVar[dict[str, Any]] = {"required": ["crossReferentie"]}
+    schema_regels: ClassVar[dict[str, Any]] = {
+        "required": ["crossReferentie"],
+        "if": {"properties": {"specVersie": {"const": SPEC_VERSIES[0]}}},
+        "then": {"not": {"required": ["teLaat"]}},
+        "properties": {"teLaat": {"const": True}},
+    }
 
     berichttype: Literal["Ontvangstbevestiging"] = "Ontvangstbevestiging"
     ontvangen_op: Tijdstip
     contactdeadline: Tijdstip
     """The end of the term in which the municipality contacts the help-seeker."""
     incassostop: Periode
-    """The incassostop as the receiver computed it."""
+    """The incassostop the municipality holds: the Verwijzing's, which lasts at least the
+    profile's term; the creditor's records take it over."""
     afsprakenprofiel: Afsprakenprofielverwijzing
+    te_laat: bool | None = None
+    """Present (true) when the referral arrived late and the profile marks rather than refuses
+    late referrals (specVersie 1.1)."""
+
+    weglaatbaar_voor_1_0: ClassVar[tuple[str, ...]] = ("te_laat",)
+
+    def sinds_1_1(self) -> Iterator[tuple[str, str]]:
+        if self.te_laat is not None:
+            yield "teLaat", "teLaat"
 
     def _regels(self) -> Iterator[Regelfout]:
+        if self.te_laat is False:  # a plain boolean on the wire so that XML binds it like JSON
+            yield Regelfout(
+                "teLaat",
+                "waarde_niet_toegestaan",
+                "teLaat is true when present: leave it out for a referral that arrived in time",
+            )
         if self.cross_referentie is None:
             yield Regelfout(
                 "crossReferentie",
@@ -335,6 +436,7 @@ class Ontvangstbevestiging(_OverVerwijzing):
                 "deadline_voor_ontvangst",
                 "contactdeadline is not after ontvangenOp",
             )
+        yield from self._versieregels()
 
 
 class NietOpgepakt(_OverVerwijzing):
@@ -439,15 +541,61 @@ class Incassostopwijziging(_OverVerwijzing):
 
 
 class Betaalgedragmelding(_OverVerwijzing):
-    """For monitoring: has the help-seeker resumed regular payments at the reference date?"""
+    """For the evaluation, some months after the referral: has the help-seeker resumed regular
+    payments at the reference date, and (from specVersie 1.1) which drastic collection measures
+    were taken or avoided?"""
 
     richting: ClassVar[Richting] = Richting.NAAR_GEMEENTE
+    regels_beschrijving: ClassVar[tuple[str, ...]] = (
+        "ingrijpendeMaatregelen lists each soort at most once, and only with specVersie 1.1.",
+    )
+    schema_regels: ClassVar[dict[str, Any]] = {
+        "if": {"properties": {"specVersie": {"const": SPEC_VERSIES[0]}}},
+        "then": {"not": {"required": ["ingrijpendeMaatregelen"]}},
+        "properties": {
+            "ingrijpendeMaatregelen": {
+                # Each soort at most once (uniqueItems cannot say it: genomen may differ).
+                "allOf": [
+                    {
+                        "contains": {
+                            "type": "object",
+                            "required": ["soort"],
+                            "properties": {"soort": {"const": soort.value}},
+                        },
+                        "minContains": 0,
+                        "maxContains": 1,
+                    }
+                    for soort in IngrijpendeMaatregel
+                ]
+            }
+        },
+    }
+    weglaatbaar_voor_1_0: ClassVar[tuple[str, ...]] = ("ingrijpende_maatregelen",)
+
     berichttype: Literal["Betaalgedragmelding"] = "Betaalgedragmelding"
     peildatum: date
     regulier_betaald: bool
     """True when the regular payments (the fixed charges themselves) are paid again."""
     openstaand_bedrag: Geldbedrag | None = None
     """What is still owed at the peildatum, when the referrer reports it."""
+    ingrijpende_maatregelen: list[Maatregel] | None = Field(
+        default=None, min_length=1, max_length=4
+    )
+    """Since the referral, up to the peildatum (specVersie 1.1): each drastic measure the creditor
+    reports on, taken or not (avoided); left out when it reports none. (At least one: XML cannot
+    tell an empty repeated element from an absent one.)"""
+
+    def _regels(self) -> Iterator[Regelfout]:
+        soorten = [m.soort for m in self.ingrijpende_maatregelen or ()]
+        if len(set(soorten)) != len(soorten):
+            yield Regelfout(
+                "ingrijpendeMaatregelen", "dubbele_waarde", "a measure is listed more than once"
+            )
+        yield from self._versieregels()
+
+    def sinds_1_1(self) -> Iterator[tuple[str, str]]:
+        if self.ingrijpende_maatregelen is not None:
+            yield "ingrijpendeMaatregelen", "ingrijpendeMaatregelen"
 
 
 class Foutbericht(Bericht):
@@ -511,17 +659,19 @@ def nieuwe_envelop(
     conversatie_id: UUID | None = None,
     cross_referentie: UUID | None = None,
     nu: datetime | None = None,
+    spec_versie: str = SPEC_VERSIE,
 ) -> dict[str, object]:
     """Envelope fields for a new message: a fresh berichtId, the spec version and the time.
 
-    A new conversation gets a fresh conversatieId; answers pass the conversation they belong to.
-    Pass ``nu`` to keep the library free of clock reads (tests, replays).
+    A new conversation gets a fresh conversatieId; answers pass the conversation they belong to
+    (and its ``spec_versie``: a municipality answers in the version of the Verwijzing). Pass
+    ``nu`` to keep the library free of clock reads (tests, replays).
     """
     from uuid import uuid4
 
     velden: dict[str, object] = {
         "bericht_id": uuid4(),
-        "spec_versie": SPEC_VERSIE,
+        "spec_versie": spec_versie,
         "aangemaakt_op": nu if nu is not None else datetime.now(timezone.utc),
         "afzender": afzender,
         "ontvanger": ontvanger,

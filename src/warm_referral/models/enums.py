@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from .._version import SPEC_VERSIES
+
 __all__ = [
     "Advies",
     "Contactsoort",
@@ -18,18 +20,32 @@ __all__ = [
     "Eindresultaat",
     "Grondslag",
     "Incassostopwijzigingsreden",
+    "IngrijpendeMaatregel",
     "Intrekkingsreden",
     "Mijlpaal",
     "NietOpgepaktReden",
     "SoortIncassostopwijziging",
     "SoortVerwijzer",
+    "SpecVersie",
     "Toestemmingskanaal",
     "Toestemmingsreikwijdte",
 ]
 
 
+class SpecVersie(str, Enum):
+    """The protocol versions (``specVersie``): a minor version only adds (docs/versiebeheer.md)."""
+
+    V1_0 = "1.0"
+    V1_1 = "1.1"
+
+
+assert tuple(v.value for v in SpecVersie) == SPEC_VERSIES, "keep _version.SPEC_VERSIES in step"
+
+
 class SoortVerwijzer(str, Enum):
-    """Kind of referrer: DDAS EnumSignaalpartner plus the bailiff (KBvG pilot Ketensignalering)."""
+    """Kind of referrer: DDAS EnumSignaalpartner plus the bailiff (KBvG pilot Ketensignalering) and,
+    from specVersie 1.1, UWV and SVB (the project plan's later signallers). DDAS has no value for
+    the last three; its export reports them as "Overige" (``monitoring.ddas_export``)."""
 
     BELASTINGDIENST = "Belastingdienst"
     CAK_EIGEN_BIJDRAGE = "CAK Eigen bijdrage"
@@ -43,14 +59,19 @@ class SoortVerwijzer(str, Enum):
     WATER = "Water"
     ZORG = "Zorg"
     GERECHTSDEURWAARDER = "Gerechtsdeurwaarder"
+    #: Uitvoeringsinstituut Werknemersverzekeringen (specVersie 1.1).
+    UWV = "UWV"
+    #: Sociale Verzekeringsbank (specVersie 1.1).
+    SVB = "SVB"
 
 
 class Grondslag(str, Enum):
     """Legal ground on which the referrer shares the help-seeker's data."""
 
-    #: Besluit gemeentelijke schuldhulpverlening, art. 2 (the fixed-charge partners).
+    #: Besluit gemeentelijke schuldhulpverlening (the fixed-charge partners; art. 2: landlords).
     BESLUIT_SCHULDHULPVERLENING = "BesluitGemeentelijkeSchuldhulpverlening"
-    #: The energy and drinking-water disconnection regulations (afsluitregelingen).
+    #: The disconnection regulations (afsluitregelingen) of energy and drinking water, and for
+    #: health insurers (from specVersie 1.1) the rules the project plan names beside them.
     AFSLUITREGELING = "Afsluitregeling"
     #: The help-seeker's explicit, recorded consent (the only ground for other creditors).
     TOESTEMMING = "Toestemming"
@@ -174,3 +195,13 @@ class Incassostopwijzigingsreden(str, Enum):
     BETALINGSREGELING_GETROFFEN = "Betalingsregeling getroffen"
     ACHTERSTAND_VOLDAAN = "Achterstand voldaan"
     OVERIG = "Overig"
+
+
+class IngrijpendeMaatregel(str, Enum):
+    """A drastic collection measure (*ingrijpende incassomaatregel*) the evaluation asks about
+    (specVersie 1.1): the project plan asks whether warm referral prevents them."""
+
+    AFSLUITING = "Afsluiting"
+    ONTRUIMING = "Ontruiming"
+    BESLAG = "Beslag"
+    INSCHAKELING_DEURWAARDER = "Inschakeling deurwaarder"

@@ -13,6 +13,7 @@ from .enums import (
     Contactsoort,
     Crisissoort,
     Dagdeel,
+    IngrijpendeMaatregel,
     Toestemmingskanaal,
     Toestemmingsreikwijdte,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Fout",
     "Geldbedrag",
     "Hulpvrager",
+    "Maatregel",
     "Partij",
     "Periode",
     "Toestemming",
@@ -196,6 +198,15 @@ class Contactpersoon(WireModel):
                 "contactpersoon_onbereikbaar",
                 "a contact person needs a telefoonnummer or email",
             )
+
+
+class Maatregel(WireModel):
+    """A drastic collection measure in an evaluation report (specVersie 1.1): taken, or not
+    taken (avoided)."""
+
+    soort: IngrijpendeMaatregel
+    genomen: bool
+    """True: the measure was taken after the referral; false: it was not (it was avoided)."""
 
 
 class Afsprakenprofielverwijzing(WireModel):

@@ -22,13 +22,26 @@ from ..models.enums import Mijlpaal, SoortVerwijzer
 from .historie import Verwijzingshistorie
 from .vergelijking import valideer_ddas
 
-__all__ = ["SIGNAALPARTNER", "ddas_levering", "signaalstatus", "vroegsignaal", "vroegsignaalzaak"]
+__all__ = [
+    "NIET_IN_DDAS",
+    "SIGNAALPARTNER",
+    "ddas_levering",
+    "signaalstatus",
+    "vroegsignaal",
+    "vroegsignaalzaak",
+]
 
-#: DDAS EnumSignaalpartner for each kind of referrer: the same words, except the bailiff (KBvG
-#: pilot), whom DDAS does not list: "Overige".
+#: The kinds of referrer DDAS v1.2 does not list (EnumSignaalpartner): the bailiff (KBvG pilot
+#: Ketensignalering), and UWV and SVB (specVersie 1.1). Their signals count as "Overige", the DDAS
+#: value for every other signal partner; docs/afspraken.md documents the mapping.
+NIET_IN_DDAS: frozenset[SoortVerwijzer] = frozenset(
+    {SoortVerwijzer.GERECHTSDEURWAARDER, SoortVerwijzer.UWV, SoortVerwijzer.SVB}
+)
+
+#: DDAS EnumSignaalpartner for each kind of referrer: the same words, except those of
+#: :data:`NIET_IN_DDAS`: "Overige".
 SIGNAALPARTNER: dict[SoortVerwijzer, str] = {
-    **{s: s.value for s in SoortVerwijzer if s is not SoortVerwijzer.GERECHTSDEURWAARDER},
-    SoortVerwijzer.GERECHTSDEURWAARDER: "Overige",
+    s: "Overige" if s in NIET_IN_DDAS else s.value for s in SoortVerwijzer
 }
 
 

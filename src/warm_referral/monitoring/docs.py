@@ -180,10 +180,11 @@ def monitoring_pagina() -> str:
     ]
     uit += [
         "",
-        "Evaluatie: vandaag vult de Betaalgedragmelding `regulierBetaald`. Een rijkere",
-        "evaluatiemelding van de schuldeiser (een latere specVersie) kan ook `ingrijpendeMaatregelen`",
-        "melden; de historie en de indicator `maatregel_voorkomen` nemen die al op (een lege lijst:",
-        "geen maatregel genomen; afwezig: niet gemeld).",
+        "Evaluatie: de Betaalgedragmelding vult `regulierBetaald`, en vanaf specVersie 1.1 ook",
+        "`ingrijpendeMaatregelen` (per maatregel: genomen, of niet genomen: voorkomen). De historie",
+        "neemt de genomen maatregelen op in `ingrijpendeMaatregelen` en de voorkomen in",
+        "`voorkomenMaatregelen`; de indicator `maatregel_voorkomen` telt een melding zonder genomen",
+        "maatregel (afwezig: niet gemeld).",
         "",
         "## Vergelijking met gewone vroegsignalen en het landelijk beeld",
         "",

@@ -31,6 +31,7 @@ from ..lifecycle import (
 from ..models import WireModel
 from ..models.enums import (
     Grondslag,
+    IngrijpendeMaatregel,
     Intrekkingsreden,
     Mijlpaal,
     NietOpgepaktReden,
@@ -91,15 +92,22 @@ class Eindresultaatfeit(WireModel):
 class Evaluatie(WireModel):
     """What the creditor reported some time after the referral, for the evaluation.
 
-    Today a Betaalgedragmelding fills ``regulier_betaald``; a richer evaluation report (a later
-    specVersie) may also say which drastic collection measures (``ingrijpende_maatregelen``, e.g.
-    afsluiting, ontruiming, beslag, inschakeling deurwaarder) were taken. None means "not reported";
-    an empty list means "reported: none taken".
+    A Betaalgedragmelding fills ``regulier_betaald``; from specVersie 1.1 it may also say which
+    drastic collection measures (afsluiting, ontruiming, beslag, inschakeling deurwaarder) were
+    taken (``ingrijpende_maatregelen``) and which were in view and avoided
+    (``voorkomen_maatregelen``). None means "not reported"; an empty list means "reported: none".
     """
 
     peildatum: date
     regulier_betaald: bool | None = None
-    ingrijpende_maatregelen: tuple[Referentie, ...] | None = Field(default=None, max_length=20)
+    ingrijpende_maatregelen: tuple[IngrijpendeMaatregel, ...] | None = Field(
+        default=None, max_length=20
+    )
+    """The measures taken since the referral."""
+    voorkomen_maatregelen: tuple[IngrijpendeMaatregel, ...] | None = Field(
+        default=None, max_length=20
+    )
+    """The measures that were in view (announced or prepared) and did not happen."""
 
 
 class Verwijzingshistorie(WireModel):
@@ -150,22 +158,23 @@ class Verwijzingshistorie(WireModel):
 
 def historie_van(
     dossier: Verwijzingsdossier,
-    verwijzing: Verwijzing,
+    verwijzing: Verwijzing | None = None,
     *,
     organisatie: str | None = None,
 ) -> Verwijzingshistorie:
     """The monitoring history of a municipality's record.
 
-    ``verwijzing`` is the referral the record was made from: the record does not keep the kind of
-    referrer and the ground, and this function takes nothing else from it (no personal data).
-    ``organisatie`` names the organisation that serves the municipality, when known.
+    ``verwijzing`` (optional) is the referral the record was made from, checked to be the same one;
+    the record itself keeps the kind of referrer and the ground, so a record whose personal data
+    were erased (it has no Verwijzing any more) gives the same history. ``organisatie`` names the
+    organisation that serves the municipality, when known.
     """
     if dossier.rol is not Rol.GEMEENTE:
         raise ValueError(
             "monitoring reads the municipality's record; the creditor's copy has no contact "
             "attempts and no final result"
         )
-    if verwijzing.verwijzing_id != dossier.verwijzing_id:
+    if verwijzing is not None and verwijzing.verwijzing_id != dossier.verwijzing_id:
         raise ValueError(
             f"the Verwijzing is about {verwijzing.verwijzing_id!r}, the record about "
             f"{dossier.verwijzing_id!r}"
@@ -178,7 +187,16 @@ def historie_van(
     if resultaat is not None:
         eindresultaat = Eindresultaatfeit(datum=_datum_van_resultaat(dossier), resultaat=resultaat)
     evaluaties = tuple(
-        Evaluatie(peildatum=b.peildatum, regulier_betaald=b.regulier_betaald)
+        Evaluatie(
+            peildatum=b.peildatum,
+            regulier_betaald=b.regulier_betaald,
+            ingrijpende_maatregelen=None
+            if b.ingrijpende_maatregelen is None
+            else tuple(m.soort for m in b.ingrijpende_maatregelen if m.genomen),
+            voorkomen_maatregelen=None
+            if b.ingrijpende_maatregelen is None
+            else tuple(m.soort for m in b.ingrijpende_maatregelen if not m.genomen),
+        )
         for b in dossier.betaalgedrag
     )
     return Verwijzingshistorie(
@@ -186,8 +204,8 @@ def historie_van(
         gemeentecode=gemeentecode,
         organisatie=organisatie,
         schuldeiser=dossier.schuldeiser.naam,
-        soort_verwijzer=verwijzing.soort_verwijzer,
-        grondslag=verwijzing.grondslag,
+        soort_verwijzer=dossier.soort_verwijzer,
+        grondslag=dossier.grondslag,
         crisis=dossier.crisis,
         verwijsdatum=dossier.verwijsdatum,
         ontvangen_op=dossier.ontvangen_op,

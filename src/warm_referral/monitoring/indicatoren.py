@@ -149,7 +149,7 @@ TELLINGEN: dict[str, Telling] = _tellingen(
     Telling(
         "betaling_geevalueerd",
         "De schuldeiser heeft gemeld of de reguliere betalingen zijn hervat.",
-        "Betaalgedragmelding (of een evaluatiemelding met regulierBetaald)",
+        "Betaalgedragmelding (regulierBetaald)",
     ),
     Telling(
         "betaling_hervat",
@@ -159,12 +159,12 @@ TELLINGEN: dict[str, Telling] = _tellingen(
     Telling(
         "maatregelen_geevalueerd",
         "De schuldeiser heeft gemeld of er ingrijpende incassomaatregelen zijn genomen.",
-        "evaluatiemelding met ingrijpendeMaatregelen (nog niet in specVersie 1.0)",
+        "Betaalgedragmelding met ingrijpendeMaatregelen (vanaf specVersie 1.1)",
     ),
     Telling(
         "maatregel_voorkomen",
         "Volgens de laatste melding is geen ingrijpende incassomaatregel genomen.",
-        "laatste evaluatiemelding met een lege lijst ingrijpendeMaatregelen",
+        "laatste Betaalgedragmelding met ingrijpendeMaatregelen waarin geen maatregel genomen is",
     ),
 )
 

@@ -22,9 +22,12 @@ from uuid import UUID
 from hypothesis import strategies as st
 
 from .._tijd import amsterdamse_datum
+from .._version import SPEC_VERSIES
 from ..models import (
     BERICHTTYPES,
     BSN_TOEGESTAAN,
+    SINDS_1_1_GRONDSLAGEN,
+    SINDS_1_1_SOORTEN,
     TOEGESTANE_GRONDSLAGEN,
     Achterstand,
     Adres,
@@ -46,8 +49,10 @@ from ..models import (
     Hulpvrager,
     Incassostopwijziging,
     Incassostopwijzigingsreden,
+    IngrijpendeMaatregel,
     Intrekking,
     Intrekkingsreden,
+    Maatregel,
     Mijlpaal,
     NietOpgepakt,
     NietOpgepaktReden,
@@ -220,7 +225,7 @@ def _envelop(
     afzender, ontvanger = (creditor, gemeente) if naar_gemeente else (gemeente, creditor)
     velden: dict[str, Any] = {
         "bericht_id": draw(st.uuids()),
-        "spec_versie": "1.0",
+        "spec_versie": draw(st.sampled_from(SPEC_VERSIES)),
         "aangemaakt_op": nu if nu is not None else draw(tijdstippen()),
         "afzender": afzender,
         "ontvanger": ontvanger,
@@ -272,8 +277,11 @@ def verwijzingen(draw: st.DrawFn, soort: SoortVerwijzer | None = None) -> Verwij
         voorkeur_contactsoort=draw(_optioneel(st.sampled_from(Contactsoort))),
         voorkeur_dagdeel=draw(_optioneel(st.sampled_from(Dagdeel))),
     )
+    envelop = draw(_envelop(naar_gemeente=True, nu=aangemaakt_op))
+    if soort in SINDS_1_1_SOORTEN or (soort, grondslag) in SINDS_1_1_GRONDSLAGEN:
+        envelop["spec_versie"] = SPEC_VERSIES[1]  # what 1.1 added needs 1.1
     return Verwijzing(
-        **draw(_envelop(naar_gemeente=True, nu=aangemaakt_op)),
+        **envelop,
         verwijzing_id=draw(_referenties()),
         verwezen_op=verwezen_op,
         soort_verwijzer=soort,
@@ -310,8 +318,11 @@ def verwijzingen(draw: st.DrawFn, soort: SoortVerwijzer | None = None) -> Verwij
 def _ontvangstbevestigingen(draw: st.DrawFn) -> Ontvangstbevestiging:
     ontvangen_op = draw(tijdstippen())
     dag = amsterdamse_datum(ontvangen_op)
+    envelop = draw(_envelop(naar_gemeente=False, antwoord=True))
+    te_laat = True if envelop["spec_versie"] == SPEC_VERSIES[1] and draw(st.booleans()) else None
     return Ontvangstbevestiging(
-        **draw(_envelop(naar_gemeente=False, antwoord=True)),
+        **envelop,
+        te_laat=te_laat,
         verwijzing_id=draw(_referenties()),
         ontvangen_op=ontvangen_op,
         contactdeadline=ontvangen_op + draw(st.timedeltas(timedelta(seconds=1), timedelta(days=9))),
@@ -377,6 +388,35 @@ def _foutberichten(draw: st.DrawFn) -> Foutbericht:
     )
 
 
+@st.composite
+def _betaalgedragmeldingen(draw: st.DrawFn) -> Betaalgedragmelding:
+    envelop = draw(_envelop(naar_gemeente=True))
+    maatregelen = None
+    if envelop["spec_versie"] == SPEC_VERSIES[1]:
+        maatregelen = draw(
+            _optioneel(
+                st.lists(
+                    st.builds(
+                        Maatregel,
+                        soort=st.sampled_from(IngrijpendeMaatregel),
+                        genomen=st.booleans(),
+                    ),
+                    min_size=1,
+                    max_size=4,
+                    unique_by=lambda m: m.soort,
+                )
+            )
+        )
+    return Betaalgedragmelding(
+        **envelop,
+        verwijzing_id=draw(_referenties()),
+        peildatum=draw(_datums()),
+        regulier_betaald=draw(st.booleans()),
+        openstaand_bedrag=draw(_optioneel(_bedragen())),
+        ingrijpende_maatregelen=maatregelen,
+    )
+
+
 def _datums() -> st.SearchStrategy[date]:
     return st.dates(date(2000, 1, 1), date(2099, 12, 31))
 
@@ -413,13 +453,7 @@ def _berichten_per_type() -> dict[str, st.SearchStrategy[Any]]:
             reden=st.sampled_from(Incassostopwijzigingsreden),
             toelichting=tekst,
         ),
-        "Betaalgedragmelding": met(
-            Betaalgedragmelding,
-            naar_gemeente,
-            peildatum=_datums(),
-            regulier_betaald=st.booleans(),
-            openstaand_bedrag=_optioneel(_bedragen()),
-        ),
+        "Betaalgedragmelding": _betaalgedragmeldingen(),
         "Foutbericht": _foutberichten(),
     }
 

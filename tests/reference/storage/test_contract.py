@@ -219,6 +219,48 @@ def test_the_event_log_keeps_order_content_and_time(opslag: Opslag) -> None:
     assert _run(opslag.lees(lambda tx: tx.gebeurtenissen(uuid.uuid4()))) == []
 
 
+@pytest.mark.eis("WD-PRIV-05", "WD-GROND-09")
+def test_replacing_a_log_erases_it_from_the_store_and_appending_goes_on(
+    opslag: Opslag, database: str
+) -> None:
+    """Erasing personal data replaces a referral's log: the old entries are gone from the store
+    (not hidden), another referral's log is untouched, and appending continues after the new one."""
+    conv, ander = uuid.uuid4(), uuid.uuid4()
+    geheim = "GEHEIM-Jansen-9999-02-01"
+    oud = [
+        Gebeurtenisregel("VerwijzingOntvangen", f'{{"naam": "{geheim}"}}'.encode(), T0),
+        Gebeurtenisregel("Getikt", b"{}", T0 + timedelta(days=1)),
+    ]
+    for regel in oud:
+        _run(opslag.transactie(lambda tx, r=regel: tx.voeg_toe(conv, r)))
+    _run(opslag.transactie(lambda tx: tx.voeg_toe(ander, oud[0])))
+    gewist = Gebeurtenisregel(
+        "DossierGewist", b'{"type": "DossierGewist"}', T0 + timedelta(days=90)
+    )
+    _run(opslag.transactie(lambda tx: tx.vervang_gebeurtenissen(conv, [gewist])))
+    later = Gebeurtenisregel("BerichtOntvangen", b"{}", T0 + timedelta(days=91))
+    _run(opslag.transactie(lambda tx: tx.voeg_toe(conv, later)))
+    assert _run(opslag.lees(lambda tx: tx.gebeurtenissen(conv))) == [gewist, later]
+    assert _run(opslag.lees(lambda tx: tx.gebeurtenissen(ander))) == [oud[0]]
+
+    # A failing transaction leaves the log as it was.
+    def mislukt(tx: Transactie) -> None:
+        tx.vervang_gebeurtenissen(ander, [])
+        raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        _run(opslag.transactie(mislukt))
+    assert _run(opslag.lees(lambda tx: tx.gebeurtenissen(ander))) == [oud[0]]
+    opslag.sluit()
+    if not database.startswith("postgresql"):  # a file store: the bytes must be gone too
+        from pathlib import Path
+
+        rest = b"".join(
+            p.read_bytes() for p in Path(database).parent.glob(Path(database).name + "*")
+        )
+        assert rest.count(geheim.encode()) <= 1, "only the other referral's copy may remain"
+
+
 def test_the_index_is_replaced_and_filtered(opslag: Opslag) -> None:
     a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     indexen = [

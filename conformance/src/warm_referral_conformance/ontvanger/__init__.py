@@ -4,6 +4,7 @@ Importing this package registers every check (see :mod:`..register`)."""
 
 from . import (  # noqa: F401
     adresboek,
+    afspraken,
     api_regels,
     berichten,
     bevestiging,

@@ -21,6 +21,7 @@ __all__ = [
     "json_of_niets",
     "postvak",
     "postvak_stand",
+    "probleemcode",
     "stuur_verwijzing",
 ]
 
@@ -37,6 +38,41 @@ def json_of_niets(antwoord: httpx.Response) -> Any:
         return antwoord.json()
     except ValueError:
         return None
+
+
+def probleemcode(
+    ctx: Controlecontext,
+    antwoord: httpx.Response,
+    code: str,
+    eis: str,
+    fout: tuple[str, str] | None = None,
+) -> bool:
+    """Is the refusal the standard's problem type ``code`` (the last segment of ``type``), and,
+    when ``fout`` (pointer, violation code) is given, does ``fouten`` list it?"""
+    data = json_of_niets(antwoord)
+    soort = str(data.get("type", "")) if isinstance(data, dict) else ""
+    goed = ctx.controleer(
+        soort.rstrip("/").rsplit("/", 1)[-1] == code,
+        eis,
+        f"de weigering heeft type {soort or '(geen)'!r}, niet het probleem {code!r} van de standaard",
+        antwoord,
+    )
+    if fout is not None and isinstance(data, dict):
+        gevonden = {
+            (f.get("pointer"), f.get("code"))
+            for f in data.get("fouten") or []
+            if isinstance(f, dict)
+        }
+        goed = (
+            ctx.controleer(
+                fout in gevonden,
+                eis,
+                f"de weigering noemt in fouten niet {fout[1]!r} op {fout[0] or '/'}",
+                antwoord,
+            )
+            and goed
+        )
+    return goed
 
 
 def bericht_uit(ctx: Controlecontext, antwoord: httpx.Response, eis: str) -> Bericht | None:

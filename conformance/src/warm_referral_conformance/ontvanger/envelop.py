@@ -13,7 +13,7 @@ from warm_referral.models import Partij, Statusverzoek, Verwijzing
 from ..catalogus import Rol
 from ..context import Controlecontext, voorbeeld
 from ..register import controle
-from ._hulp import berichten_over, postvak, stuur_verwijzing
+from ._hulp import berichten_over, postvak, probleemcode, stuur_verwijzing
 
 
 def _statusverzoek(ctx: Controlecontext, verwijzing: Verwijzing) -> Statusverzoek:
@@ -119,22 +119,49 @@ def conversatie_hergebruikt(ctx: Controlecontext) -> None:
 
 
 @controle(
-    "WD-ENV-06", rol=Rol.ONTVANGER, titel="Een afzender die niet de aangemelde deelnemer is: 403"
+    "WD-ENV-06",
+    rol=Rol.ONTVANGER,
+    titel="Een afzender die niet precies de ingeschreven deelnemer is: 403 verkeerde-afzender",
 )
 def verkeerde_afzender(ctx: Controlecontext) -> None:
-    vreemd = Partij(naam="Vreemde Schuldeiser", kvk_nummer="87654321")
     wie = ctx.doelwit.schuldeiser.partij
+    vreemd = Partij(naam="Vreemde Schuldeiser", kvk_nummer="87654321")
     if wie.kvk_nummer == vreemd.kvk_nummer:
         vreemd = Partij(naam="Vreemde Schuldeiser", kvk_nummer="87654322")
-    data = ctx.verwijzing().model_dump(mode="python", by_alias=False, exclude_none=True)
-    data["afzender"] = vreemd.model_dump(mode="python", by_alias=False, exclude_none=True)
-    antwoord = ctx.stuur(ctx.schuldeiser, Verwijzing(**data))
-    ctx.controleer(
-        antwoord.status_code == 403,
-        "WD-ENV-06",
-        f"een Verwijzing met de afzender van een ander kreeg {antwoord.status_code}, niet 403",
-        antwoord,
+    varianten: list[tuple[Partij, str]] = [(vreemd, "de afzender van een ander")]
+    # The caller's own identifiers under another name.
+    varianten.append(
+        (
+            wie.model_copy(update={"naam": (wie.naam + " BV")[:200]}),
+            "een andere naam dan ingeschreven",
+        )
     )
+    # One identifier of the caller's with another of someone else's: no mixing.
+    if wie.oin is not None:
+        varianten.append(
+            (
+                Partij(naam=wie.naam, oin=wie.oin, kvk_nummer=vreemd.kvk_nummer),
+                "het eigen OIN met het KvK-nummer van een ander",
+            )
+        )
+    elif wie.kvk_nummer is not None:
+        varianten.append(
+            (
+                Partij(naam=wie.naam, oin="00000009876543210000", kvk_nummer=wie.kvk_nummer),
+                "het eigen KvK-nummer met het OIN van een ander",
+            )
+        )
+    for afzender, wat in varianten:
+        data = ctx.verwijzing().model_dump(mode="python", by_alias=False, exclude_none=True)
+        data["afzender"] = afzender.model_dump(mode="python", by_alias=False, exclude_none=True)
+        antwoord = ctx.stuur(ctx.schuldeiser, Verwijzing(**data))
+        if ctx.controleer(
+            antwoord.status_code == 403,
+            "WD-ENV-06",
+            f"een Verwijzing met {wat} kreeg {antwoord.status_code}, niet 403",
+            antwoord,
+        ):
+            probleemcode(ctx, antwoord, "verkeerde-afzender", "WD-ENV-06")
 
 
 @controle(

@@ -60,6 +60,8 @@ from ._hulp import (
 )
 
 _GEHEIM = "kit-geheim"
+#: Milestones the standard policy hides on a legal ground (WD-TERUG-11).
+_NIET_ZONDER_TOESTEMMING = ("Bereikt", "Hulp aangeboden", "Hulp afgewezen")
 _CONTACTSPOREN = ("contactpoging", "contactsoort", "dagdeel", "ContactGestaakt")
 
 
@@ -108,7 +110,8 @@ class _Spiegel:
     def van(cls, verzonden: Verzonden) -> _Spiegel:
         bevestiging = verzonden.bevestiging
         assert bevestiging is not None
-        profiel = afsprakenprofielen()[bevestiging.afsprakenprofiel.naam]
+        ref = bevestiging.afsprakenprofiel
+        profiel = afsprakenprofielen().versie(ref.naam, ref.versie)
         dossier, _ = Verwijzingsdossier.voor_gemeente(
             verzonden.verwijzing, bevestiging.ontvangen_op, profiel
         )
@@ -189,7 +192,24 @@ def _stap(
         )
         if mist:
             ctx.afwijking("WD-TERUG-05", wat)
-        if extra or len(gekregen) > len(verwacht):
+        eerder = [_kern(b) for b in spiegel.gezien]
+        herhaald = len(gekregen) > len(set(gekregen)) or any(
+            k in eerder and k[0] == "Statusbericht" for k in gekregen
+        )
+        verborgen = [
+            k
+            for k in extra
+            if k[1] in _NIET_ZONDER_TOESTEMMING
+            and spiegel.verzonden.verwijzing.grondslag is not Grondslag.TOESTEMMING
+        ]
+        if herhaald and "WD-TERUG-09" in ctx.controle.eisen:
+            ctx.afwijking("WD-TERUG-09", f"{wat}: een mijlpaal werd opnieuw gemeld")
+        elif verborgen and "WD-TERUG-11" in ctx.controle.eisen:
+            ctx.afwijking(
+                "WD-TERUG-11",
+                f"{wat}: bij een wettelijke grondslag hoort de verwijzer {verborgen} niet",
+            )
+        elif extra or len(gekregen) > len(verwacht):
             if geen_mijlpalen:
                 ctx.afwijking(
                     "WD-TERUG-04", f"{wat}; de toestemming staat geen statusterugmelding toe"
@@ -596,3 +616,65 @@ def incassostopwijziging(ctx: Controlecontext) -> None:
                 f"{soort} tot {einddatum} (de incassostop loopt tot {einde}) kreeg {antwoord.status_code}, geen weigering",
                 antwoord,
             )
+
+
+@controle(
+    "WD-TERUG-11",
+    "WD-TERUG-01",
+    "WD-TERUG-02",
+    "WD-TERUG-05",
+    "WD-TERUG-08",
+    "WD-TERUG-09",
+    rol=Rol.ONTVANGER,
+    titel="Bij een wettelijke grondslag hoort de verwijzer niet Bereikt, Hulp aangeboden of Hulp afgewezen",
+    operator=True,
+)
+def wettelijke_grondslag(ctx: Controlecontext) -> None:
+    wie = ctx.doelwit.schuldeiser
+    basis: Verwijzing | None = None
+    for naam in (
+        "verwijzing-water-afsluitregeling.json",
+        "verwijzing-huur-bgs-crisis.json",
+        "verwijzing-zorg-bsn.json",
+    ):
+        kandidaat = parse_json(voorbeeld(naam))
+        assert isinstance(kandidaat, Verwijzing)
+        if wie.mag(kandidaat.soort_verwijzer, kandidaat.grondslag):
+            basis = ctx.herdateer(kandidaat)
+            break
+    if basis is None:
+        ctx.niet_uitgevoerd("de schuldeiser van de kit mag op geen wettelijke grondslag verwijzen")
+    spiegel = _begin(ctx, basis)
+    if spiegel is None:
+        return
+    dag = _vandaag(ctx)
+    for actie in (
+        Oppakken(dag),
+        Contactpoging(dag, Contactsoort.TELEFOON, Dagdeel.MIDDAG, True),
+        HulpAangeboden(dag),
+        Hulpbesluit(dag, False),
+        Afsluiting(
+            dag,
+            DdasEindresultaat("Inwoner regelt het zelf/hoeft geen hulp vanuit vroegsignalering"),
+        ),
+    ):
+        _stap(ctx, spiegel, actie)
+
+
+@controle(
+    "WD-TERUG-09",
+    "WD-TERUG-01",
+    "WD-TERUG-02",
+    "WD-TERUG-05",
+    "WD-TERUG-06",
+    "WD-TERUG-08",
+    rol=Rol.ONTVANGER,
+    titel="Een eerste contactpoging zonder oppakken meldt Opgepakt één keer",
+    operator=True,
+)
+def eerste_contactpoging(ctx: Controlecontext) -> None:
+    spiegel = _begin(ctx)
+    if spiegel is None:
+        return
+    _stap(ctx, spiegel, Contactpoging(_vandaag(ctx), Contactsoort.TELEFOON, Dagdeel.OCHTEND, False))
+    _statusverzoek(ctx, spiegel)

@@ -26,6 +26,7 @@ import h11
 from warm_referral import parse_json, parse_xml, to_xml
 from warm_referral.errors import MessageValidationError
 from warm_referral.lifecycle import (
+    RemoteAgreementViolation,
     StuurOntvangstbevestiging,
     StuurStatusbericht,
     Verwijzingsdossier,
@@ -392,9 +393,23 @@ class Dubbel:
                 "application/json",
             )
             if isinstance(bericht, Verwijzing) and conv not in self._dossiers:
-                dossier, wijziging = Verwijzingsdossier.voor_gemeente(
-                    bericht, max(nu, bericht.verwezen_op)
-                )
+                try:
+                    dossier, wijziging = Verwijzingsdossier.voor_gemeente(
+                        bericht, max(nu, bericht.verwezen_op)
+                    )
+                except RemoteAgreementViolation as exc:
+                    # Refused as a receiver would (the scenario's checks report why).
+                    fouten = [
+                        {"pointer": v.pointer, "code": v.code, "melding": v.melding}
+                        for v in exc.violations
+                    ]
+                    weigering = (
+                        422,
+                        _probleem(422, "Afspraak geschonden", str(exc), fouten),
+                        "application/problem+json",
+                    )
+                    self._antwoorden[bid] = (sleutel, *weigering)
+                    return weigering
                 self._dossiers[conv] = dossier
                 for effect in wijziging.effecten:
                     if isinstance(effect, StuurOntvangstbevestiging):
@@ -403,6 +418,7 @@ class Dubbel:
                             ontvanger=bericht.afzender,
                             conversatie_id=bericht.conversatie_id,
                             nu=nu,
+                            spec_versie=dossier.spec_versie,
                         )
                         dossier.verstuur(bevestiging)
                         self.postvak.append((len(self.postvak) + 1, bevestiging.to_json()))
@@ -421,6 +437,7 @@ class Dubbel:
                             ontvanger=bericht.afzender,
                             conversatie_id=bericht.conversatie_id,
                             nu=nu,
+                            spec_versie=dossier.spec_versie,
                         )
                         dossier.verstuur(bericht_uit)
                         status, antwoord = (

@@ -1,10 +1,18 @@
-"""The receiver's settings: who may call it, in which role, and for which municipalities.
+"""The receiver's settings: who may call it (the participants register), in which role, for which
+municipalities, and how long it keeps a closed referral's personal data.
 
-A JSON file (``--config``) lists the participants. In development mode each has a bearer token; in
-production mode the caller's identity is the OIN in its client certificate (Digikoppeling), and
-tokens are ignored. Without a config file, development mode uses
-:data:`~warm_referral_reference.deelnemers.DEV_DEELNEMERS`, the parties of the spec's examples,
-so the examples can be sent once re-dated (``warm-referral voorbeeld NAME``).
+A JSON file (``--config``) names the participants register (``deelnemersregister``, a path relative
+to the config file): every caller is an entry there, and every Verwijzing is held to that entry's
+registration (:mod:`warm_referral.afsprakenstelsel`). The register is read and validated when the
+receiver starts; any problem stops it with the file, the entry, the member and why. In development
+mode a bearer token names an entry (``tokens``: token to register id); in production mode the caller's
+identity is the OIN in its client certificate (Digikoppeling), and tokens are ignored. Without a
+config file, or without ``deelnemersregister`` in development mode, the receiver uses the shipped
+development register and tokens (:mod:`warm_referral_reference.deelnemers`), the parties of the
+spec's examples, so the examples can be sent once re-dated (``warm-referral voorbeeld NAME``).
+NVVK (role ``nvvk``: monitoring aggregates only) keeps the register but is no entry in it: the
+``nvvk`` list names it (``naam``, ``oin`` or ``kvkNummer``, ``token``); development mode without a
+register file adds the development NVVK.
 """
 
 from __future__ import annotations
@@ -12,25 +20,49 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warm_referral.afsprakenstelsel import Deelnemersregister, InvalidRegister
 from warm_referral.identifiers import gemeentecode as _gemeentecode
 from warm_referral.identifiers import kvk as _kvk
 from warm_referral.identifiers import oin as _oin
 
-from ..deelnemers import DEV_DEELNEMERS, Deelnemer, Rol
+from ..deelnemers import (
+    DEV_NVVK,
+    DEV_TOKENS,
+    Deelnemer,
+    Rol,
+    deelnemers_uit_register,
+    dev_deelnemers,
+    dev_register,
+)
 from .errors import ConfigError
 
 if TYPE_CHECKING:
     from .domain.bediening import Bediening
 
-__all__ = ["MINIMUM_MONITORINGDREMPEL", "HttpLimieten", "Instellingen", "Modus"]
+__all__ = ["MINIMUM_MONITORINGDREMPEL", "HttpLimieten", "Instellingen", "Modus", "laad_register"]
 
 #: The receiver publishes no monitoring figure that rests on fewer referrals (WD-MON-01); the
 #: configuration may raise the threshold (``monitoringDrempel``), never lower it.
 MINIMUM_MONITORINGDREMPEL = 5
+
+_SLEUTELS = frozenset(
+    {
+        "gemeentecodes",
+        "deelnemersregister",
+        "tokens",
+        "nvvk",
+        "auditSleutel",
+        "bewaartermijnDagen",
+        "http",
+        "monitoringDrempel",
+        "adresboek",
+    }
+)
 
 
 class Modus(str, Enum):
@@ -90,16 +122,21 @@ def _camel(naam: str) -> str:
 @dataclass(frozen=True)
 class Instellingen:
     modus: Modus = Modus.ONTWIKKELING
-    deelnemers: tuple[Deelnemer, ...] = DEV_DEELNEMERS
+    register: Deelnemersregister = field(default_factory=dev_register)
+    """The participants register: who may call, and what each creditor is registered for."""
+    deelnemers: tuple[Deelnemer, ...] = field(default_factory=dev_deelnemers)
+    """The callers, derived from :attr:`register` (with development tokens)."""
     gemeentecodes: frozenset[str] | None = None
     """The municipalities this receiver serves; None accepts any (development only)."""
     bediening: Bediening | None = None
     """Its organisation in NVVK's address book: then a Verwijzing must be for a municipality the
     book gives it on the verwijsdatum (WD-ADR-07), and a Doorzending names the organisation the
     book gives (WD-ADR-08). None: no address-book checks (development)."""
-    afsprakenprofiel: str = "nvvk-pilot"
     audit_sleutel: bytes = b"development-only-audit-key"
     """Key of the keyed hash that pseudonymises data subjects in the processing log."""
+    bewaartermijn_dagen: int | None = None
+    """Days after closing before a referral's personal data are erased; None: the agreement
+    profile's term (``bewaartermijn_dagen``), or none if the profile sets none."""
     max_body_bytes: int = 256 * 1024
     http: HttpLimieten = field(default_factory=HttpLimieten)
     """Limits and timeouts of each HTTP connection."""
@@ -132,39 +169,116 @@ class Instellingen:
             raise ConfigError(f"{bron}: not JSON: {exc}") from None
         if not isinstance(data, dict):
             raise ConfigError(f"{bron}: the top level must be an object")
-        deelnemers = tuple(
-            _deelnemer(bron, i, item) for i, item in enumerate(data.get("deelnemers", []))
-        )
-        if not deelnemers:
-            raise ConfigError(f"{bron}: 'deelnemers' lists nobody, so nobody could call")
-        codes = data.get("gemeentecodes")
+        if "deelnemers" in data or "afsprakenprofiel" in data:
+            raise ConfigError(
+                f"{bron}: 'deelnemers' and 'afsprakenprofiel' are replaced by the participants "
+                "register: name it in 'deelnemersregister' (each creditor's agreement there names "
+                "its afsprakenprofiel), and map development tokens to its ids in 'tokens'"
+            )
+        onbekend = set(data) - _SLEUTELS
+        if onbekend:
+            raise ConfigError(
+                f"{bron}: unknown keys {', '.join(sorted(onbekend))}; known: "
+                f"{', '.join(sorted(_SLEUTELS))}"
+            )
         bediening = None
         if "adresboek" in data:
             from .domain.bediening import Bediening
 
             bediening = Bediening.uit_config(bron, data["adresboek"], path.parent)
+        register, deelnemers = _deelnemers(bron, path, data, modus, bediening)
+        codes = data.get("gemeentecodes")
         if modus is Modus.PRODUCTIE and codes is None and bediening is None:
             raise ConfigError(
                 f"{bron}: production mode needs 'adresboek' or 'gemeentecodes' (the ones served)"
             )
+        if codes is not None and not isinstance(codes, list):
+            raise ConfigError(f"{bron}: 'gemeentecodes' must be a list of 4-digit codes")
         sleutel = data.get("auditSleutel")
         if modus is Modus.PRODUCTIE and not sleutel:
             raise ConfigError(f"{bron}: production mode needs 'auditSleutel' (a secret)")
         drempel = data.get("monitoringDrempel", MINIMUM_MONITORINGDREMPEL)
         if not _is_drempel(drempel):
             raise ConfigError(f"{bron}: {_DREMPEL_FOUT}, got {drempel!r}")
+        termijn = data.get("bewaartermijnDagen")
+        if termijn is not None and (
+            not isinstance(termijn, int) or isinstance(termijn, bool) or termijn < 1
+        ):
+            raise ConfigError(f"{bron}: 'bewaartermijnDagen' must be a whole number of days >= 1")
         return cls(
             modus=modus,
+            register=register,
             deelnemers=deelnemers,
             gemeentecodes=None
             if codes is None
             else frozenset(_code(bron, "gemeentecodes", c) for c in codes),
             bediening=bediening,
-            afsprakenprofiel=data.get("afsprakenprofiel", "nvvk-pilot"),
             audit_sleutel=(sleutel or "development-only-audit-key").encode(),
             http=HttpLimieten.uit_config(bron, data.get("http", {})),
             monitoring_drempel=drempel,
+            bewaartermijn_dagen=termijn,
         )
+
+
+def _deelnemers(
+    bron: str, path: Path, data: dict[str, Any], modus: Modus, bediening: Bediening | None
+) -> tuple[Deelnemersregister, tuple[Deelnemer, ...]]:
+    """The participants register the configuration names, and the callers it gives. With an
+    address book, organisations the register lists without gemeentecodes serve what the book
+    gives them (one truth)."""
+    register_pad = data.get("deelnemersregister")
+    if register_pad is None:
+        if modus is Modus.PRODUCTIE:
+            raise ConfigError(
+                f"{bron}: production mode needs 'deelnemersregister' (the participants "
+                "register's file)"
+            )
+        register = dev_register()
+    elif not isinstance(register_pad, str):
+        raise ConfigError(f"{bron}: 'deelnemersregister' must be a file path")
+    else:
+        register = laad_register(path.parent / register_pad)
+    if bediening is not None:
+        register = register.met_bediening(bediening.boek)
+    tokens = _tokens(bron, data.get("tokens", DEV_TOKENS if register_pad is None else {}))
+    try:
+        deelnemers = deelnemers_uit_register(
+            register, tokens if modus is Modus.ONTWIKKELING else {}, op=date.today()
+        )
+    except KeyError as exc:
+        raise ConfigError(f"{bron}: tokens: {exc.args[0]}") from None
+    if "nvvk" in data:
+        deelnemers += _nvvk(bron, data["nvvk"], modus)
+    elif register_pad is None and modus is Modus.ONTWIKKELING:
+        deelnemers += (DEV_NVVK,)
+    if not deelnemers:
+        raise ConfigError(f"{bron}: the participants register lists nobody, so nobody could call")
+    return register, deelnemers
+
+
+def laad_register(path: Path) -> Deelnemersregister:
+    """Read and validate a participants register file; :class:`ConfigError` says which entry
+    and member is wrong, and why."""
+    from warm_referral.afsprakenstelsel import lees_deelnemersregister
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot read the participants register: {exc.strerror or exc}"
+        ) from None
+    try:
+        return lees_deelnemersregister(data, bron=str(path))
+    except InvalidRegister as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _tokens(bron: str, waarde: Any) -> dict[str, str]:
+    if not isinstance(waarde, dict) or not all(
+        isinstance(k, str) and k and isinstance(v, str) for k, v in waarde.items()
+    ):
+        raise ConfigError(f"{bron}: 'tokens' must map each token to a register id")
+    return dict(waarde)
 
 
 _DREMPEL_FOUT = (
@@ -181,32 +295,31 @@ def _is_drempel(waarde: Any) -> bool:
     )
 
 
+def _nvvk(bron: str, waarde: Any, modus: Modus) -> tuple[Deelnemer, ...]:
+    """The NVVK callers (monitoring aggregates only): not register entries, so named here."""
+    if not isinstance(waarde, list):
+        raise ConfigError(f"{bron}: 'nvvk' must be a list of objects")
+    uit = []
+    for i, item in enumerate(waarde):
+        waar = f"{bron}: nvvk[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("naam"), str):
+            raise ConfigError(f"{waar}: needs 'naam', and an 'oin' or a 'kvkNummer'")
+        onbekend = set(item) - {"naam", "oin", "kvkNummer", "token"}
+        if onbekend:
+            raise ConfigError(f"{waar}: unknown keys {', '.join(sorted(onbekend))}")
+        oin, kvk = item.get("oin"), item.get("kvkNummer")
+        if oin is not None and not _oin.is_valid(oin):
+            raise ConfigError(f"{waar}: oin {oin!r} is not 20 digits")
+        if kvk is not None and not _kvk.is_valid(kvk):
+            raise ConfigError(f"{waar}: kvkNummer {kvk!r} is not 8 digits")
+        if oin is None and kvk is None:
+            raise ConfigError(f"{waar}: needs an oin or a kvkNummer")
+        token = item.get("token") if modus is Modus.ONTWIKKELING else None
+        uit.append(Deelnemer(item["naam"], Rol.NVVK, oin, kvk, token=token))
+    return tuple(uit)
+
+
 def _code(bron: str, waar: str, waarde: Any) -> str:
     if not isinstance(waarde, str) or not _gemeentecode.is_valid(waarde):
         raise ConfigError(f"{bron}: {waar}: {waarde!r} is not a 4-digit gemeentecode")
     return _gemeentecode.compact(waarde)
-
-
-def _deelnemer(bron: str, i: int, item: Any) -> Deelnemer:
-    waar = f"deelnemers[{i}]"
-    if not isinstance(item, dict) or not item.get("naam"):
-        raise ConfigError(f"{bron}: {waar}: needs at least 'naam' and 'rol'")
-    try:
-        rol = Rol(item.get("rol"))
-    except ValueError:
-        raise ConfigError(
-            f"{bron}: {waar}: rol must be one of {[r.value for r in Rol]}, got {item.get('rol')!r}"
-        ) from None
-    oin, kvk = item.get("oin"), item.get("kvkNummer")
-    if oin is not None and not _oin.is_valid(oin):
-        raise ConfigError(f"{bron}: {waar}: oin {oin!r} is not 20 digits")
-    if kvk is not None and not _kvk.is_valid(kvk):
-        raise ConfigError(f"{bron}: {waar}: kvkNummer {kvk!r} is not 8 digits")
-    if oin is None and kvk is None:
-        raise ConfigError(f"{bron}: {waar}: needs an oin or a kvkNummer")
-    codes = frozenset(
-        _code(bron, f"{waar}.gemeentecodes", c) for c in item.get("gemeentecodes", [])
-    )
-    if rol is Rol.OPERATOR and not codes:
-        raise ConfigError(f"{bron}: {waar}: an operator needs the gemeentecodes it serves")
-    return Deelnemer(item["naam"], rol, oin, kvk, codes, item.get("token"))

@@ -19,20 +19,33 @@ __all__ = [
     "AccessDenied",
     "ActionNotAllowed",
     "ActionWouldBeInvalid",
+    "AgreementRefused",
     "BerichtIdReused",
+    "BsnNotRegistered",
     "ClockBackwards",
     "ConfigError",
     "Conflict",
+    "ConsentWithdrawalWithoutConsent",
+    "ConsentWithdrawn",
     "ConversationExists",
     "DatedAhead",
     "EventLogError",
+    "GroundNotRegistered",
+    "IncassostopBeforeMinimum",
+    "IncassostopTooLong",
+    "IncassostopTooShort",
     "InvalidAction",
     "InvalidMessage",
     "InvalidRequest",
+    "KindNotRegistered",
+    "LateReferral",
     "MunicipalityNotServed",
+    "NoAgreement",
     "NoOrganisationForMunicipality",
     "NotAuthenticated",
     "NotFound",
+    "NotInProfile",
+    "NotRegistered",
     "PayloadTooLarge",
     "ReceiverError",
     "ReferredInFuture",
@@ -135,9 +148,41 @@ class UnknownParticipant(AccessDenied):
 
 
 class WrongSender(AccessDenied):
-    """The message's afzender is not the authenticated caller."""
+    """The message's afzender is not exactly the authenticated participant's registered identity
+    (its naam, OIN and KvK number, an establishment it registered): not another party, and no
+    mix of two parties' identifiers."""
 
     code = "verkeerde-afzender"
+
+
+class NotRegistered(AccessDenied):
+    """The participants register does not let this participant send this referral."""
+
+    code = "niet-ingeschreven"
+
+
+class KindNotRegistered(NotRegistered):
+    """A soortVerwijzer the participant is not registered as."""
+
+    code = "soort-niet-ingeschreven"
+
+
+class GroundNotRegistered(NotRegistered):
+    """A grondslag the participant is not registered for."""
+
+    code = "grondslag-niet-ingeschreven"
+
+
+class BsnNotRegistered(NotRegistered):
+    """A BSN from a participant not registered to share it."""
+
+    code = "bsn-niet-ingeschreven"
+
+
+class NoAgreement(NotRegistered):
+    """A Verwijzing to a municipality the participant has no agreement with (on its verwijsdatum)."""
+
+    code = "geen-afspraak"
 
 
 class BerichtIdReused(Conflict):
@@ -231,6 +276,55 @@ class TransitionRefused(Refused):
     """The lifecycle refuses the caller's message in the referral's state."""
 
     code = "niet-toegestaan"
+
+
+class AgreementRefused(Refused):
+    """A Verwijzing that breaks the agreement profile its creditor signed."""
+
+    code = "afspraak-geschonden"
+
+
+class IncassostopTooShort(AgreementRefused):
+    """The incassostop ends before the profile's term (the message names the expected end)."""
+
+    code = "incassostop-te-kort"
+
+
+class IncassostopTooLong(AgreementRefused):
+    """The incassostop lasts longer than the profile's maximum."""
+
+    code = "incassostop-te-lang"
+
+
+class LateReferral(AgreementRefused):
+    """A Verwijzing received too late (its incassostop over, or too many werkdagen after its
+    verwijsdatum), under a profile that refuses late referrals."""
+
+    code = "verwijzing-te-laat"
+
+
+class NotInProfile(AgreementRefused):
+    """A kind of referrer, ground or BSN the agreement profile's table does not allow."""
+
+    code = "niet-in-afsprakenprofiel"
+
+
+class IncassostopBeforeMinimum(TransitionRefused):
+    """An Incassostopwijziging that would end the incassostop before its agreed minimum end."""
+
+    code = "incassostop-voor-minimum"
+
+
+class ConsentWithdrawalWithoutConsent(TransitionRefused):
+    """An Intrekking for "Toestemming ingetrokken" of a referral that does not rest on consent."""
+
+    code = "intrekking-zonder-toestemming"
+
+
+class ConsentWithdrawn(TransitionRefused):
+    """A question about a referral whose consent was withdrawn: nothing more is reported."""
+
+    code = "toestemming-ingetrokken"
 
 
 # --- not the caller's: start-up and storage ---------------------------------------------------------

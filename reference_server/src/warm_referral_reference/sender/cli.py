@@ -64,6 +64,19 @@ def _gemeenschappelijk(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="per HTTP request (default 10)",
     )
+    parser.add_argument(
+        "--deelnemersregister",
+        type=Path,
+        metavar="FILE",
+        help="the participants register: hold each Verwijzing to the creditor's registration and "
+        "agreement profile before storing it (refused locally, nothing sent)",
+    )
+    parser.add_argument(
+        "--spec-versies",
+        metavar="1.0,1.1",
+        help="the specVersie values the receiver accepts (its endpoint in the address book): "
+        "messages are restamped for it, and nothing 1.1 added goes to a 1.0 receiver",
+    )
     parser.add_argument("--tls-cert", type=Path, help="client certificate (PEM), production")
     parser.add_argument("--tls-key", type=Path, help="its private key (PEM)")
     parser.add_argument(
@@ -143,6 +156,19 @@ def _verzender(args: argparse.Namespace, outbox: Outbox, token: str | None) -> V
 
     if args.gelijktijdig < 1:
         raise UsageError("--gelijktijdig must be at least 1")
+    register = None
+    if args.deelnemersregister is not None:
+        from warm_referral.afsprakenstelsel import InvalidRegister, lees_deelnemersregister
+
+        try:
+            register = lees_deelnemersregister(
+                _lees(str(args.deelnemersregister)), bron=str(args.deelnemersregister)
+            )
+        except InvalidRegister as exc:
+            raise UsageError(str(exc)) from None
+    versies = None
+    if args.spec_versies:
+        versies = [v.strip() for v in args.spec_versies.split(",") if v.strip()]
     return Verzender(
         outbox,
         args.to,
@@ -150,12 +176,14 @@ def _verzender(args: argparse.Namespace, outbox: Outbox, token: str | None) -> V
         gelijktijdig=args.gelijktijdig,
         timeout=args.timeout,
         client_opties=_client_opties(args),
+        register=register,
+        spec_versies=versies,
     )
 
 
 def _send(args: argparse.Namespace) -> int:
     from warm_referral.codec.detect import parse_any
-    from warm_referral.errors import MessageValidationError
+    from warm_referral.errors import MessageValidationError, PeerVersionError
     from warm_referral.models import Richting
 
     from .errors import OutboxError, SenderError
@@ -191,7 +219,7 @@ def _send(args: argparse.Namespace) -> int:
     try:
         verzender = _verzender(args, outbox, token)
         return asyncio.run(_send_async(args, verzender, berichten))
-    except (SenderError, OutboxError) as exc:
+    except (SenderError, OutboxError, PeerVersionError) as exc:
         print(f"warm-referral send: {exc}", file=sys.stderr)
         return EXIT_INVALID
     finally:

@@ -38,10 +38,11 @@ from uuid import UUID
 import httpx
 
 from warm_referral import parse_json
+from warm_referral.afsprakenstelsel import Deelnemersregister
 from warm_referral.errors import MessageValidationError
-from warm_referral.models import Bericht, Verwijzing
+from warm_referral.models import Bericht, Verwijzing, voor_peer
 
-from .errors import InvalidReceiverUrl, PostvakError
+from .errors import InvalidReceiverUrl, NotAllowedByAgreements, PostvakError
 from .kopie import Schuldeiserkopie, bouw_kopie
 from .outbox import Inkomend, Outbox, Status, Uitgaand
 
@@ -151,6 +152,13 @@ class Verzender:
     ``verify``, passed to :class:`httpx.AsyncClient`). One outbox per creditor: a sender sends
     everything its outbox holds, with its own credentials. ``postvak`` names the postvak cursor in
     the outbox (default: the URL).
+
+    ``register``: the participants register; a Verwijzing is then held to the creditor's
+    registration and to the agreement profile it signed before it is stored
+    (:class:`~.errors.NotAllowedByAgreements` when it may not go). ``spec_versies``: the
+    specVersie values the receiver accepts (its endpoint's ``specVersies`` in the address book):
+    every message is stored restamped for it (:func:`warm_referral.models.voor_peer`); a 1.0
+    receiver never gets what 1.1 added.
     """
 
     def __init__(
@@ -167,10 +175,16 @@ class Verzender:
         client_opties: Mapping[str, Any] | None = None,
         klok: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        register: Deelnemersregister | None = None,
+        spec_versies: Sequence[str] | None = None,
     ) -> None:
         if gelijktijdig < 1:
             raise ValueError("gelijktijdig must be at least 1")
         self.outbox = outbox
+        self.register = register
+        self.spec_versies = tuple(spec_versies) if spec_versies is not None else None
+        self.weggelaten: dict[UUID, tuple[str, ...]] = {}
+        """Members left out of a message for the receiver's older specVersie, by berichtId."""
         self.url = _controleer_url(url)
         self.beleid = beleid or Retrybeleid()
         self.gelijktijdig = gelijktijdig
@@ -210,7 +224,11 @@ class Verzender:
     ) -> list[Uitgaand]:
         """Store several messages in one transaction. A follow-up (Intrekking, Statusverzoek, ...)
         about a referral in this outbox must fit the creditor's copy of its lifecycle, or
-        :class:`~warm_referral.lifecycle.LocalInvalidTransition` says why it may not go out."""
+        :class:`~warm_referral.lifecycle.LocalInvalidTransition` says why it may not go out. With
+        a register, a Verwijzing must fit the creditor's registration and agreement profile
+        (:class:`~.errors.NotAllowedByAgreements`); with the receiver's versions, each message is
+        restamped for it (:class:`~warm_referral.errors.PeerVersionError` if it cannot be)."""
+        berichten = [self._voor_ontvanger(b) for b in berichten]
         for bericht in berichten:
             if not isinstance(bericht, Verwijzing):
                 kopie = await asyncio.to_thread(self.kopie, bericht.conversatie_id)
@@ -221,6 +239,46 @@ class Verzender:
         )
         self._wek.set()
         return rijen
+
+    def _voor_ontvanger(self, bericht: Bericht) -> Bericht:
+        if isinstance(bericht, Verwijzing) and self.register is not None:
+            self._toets(bericht)
+        if self.spec_versies is None:
+            return bericht
+        aangepast, weggelaten = voor_peer(bericht, self.spec_versies)
+        if weggelaten:
+            self.weggelaten[bericht.bericht_id] = weggelaten
+            log.warning(
+                "%s %s: left out %s (the receiver accepts specVersie %s)",
+                bericht.berichttype,
+                bericht.bericht_id,
+                ", ".join(weggelaten),
+                ", ".join(self.spec_versies),
+            )
+        return aangepast
+
+    def _toets(self, verwijzing: Verwijzing) -> None:
+        """The Verwijzing against the register and the profile of the agreement it falls under."""
+        from warm_referral import deadlines
+        from warm_referral.afspraken import afspraken
+
+        assert self.register is not None
+        afzender = verwijzing.afzender
+        inschrijving = self.register.schuldeiser_met(oin=afzender.oin, kvk=afzender.kvk_nummer)
+        if inschrijving is None:
+            raise NotAllowedByAgreements(f"{afzender.naam} is not in the participants register", ())
+        toets = self.register.toets_verwijzing(inschrijving, verwijzing)
+        fouten = list(toets.afwijkingen)
+        if toets.afspraak is not None:
+            ref = toets.afspraak.afsprakenprofiel
+            profiel = deadlines.afsprakenprofielen().versie(ref.naam, ref.versie)
+            fouten += afspraken(profiel).toets_verwijzing(verwijzing).afwijkingen
+        if fouten:
+            raise NotAllowedByAgreements(
+                f"Verwijzing {verwijzing.verwijzing_id} may not go out: "
+                + "; ".join(str(f) for f in fouten),
+                tuple(fouten),
+            )
 
     async def verzend_alles(self, *, opgeven_na: float | None = None) -> Verzendrapport:
         """Send until nothing is pending, or until ``opgeven_na`` seconds have passed: what is

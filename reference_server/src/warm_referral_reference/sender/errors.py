@@ -9,6 +9,7 @@ __all__ = [
     "CertificateMismatch",
     "InvalidReceiverUrl",
     "MunicipalityMismatch",
+    "NotAllowedByAgreements",
     "OutboxError",
     "PostvakError",
     "ReceiverStartError",
@@ -36,6 +37,16 @@ class CertificateMismatch(SenderError):
     nothing is sent to it (the peer's fault, or an attacker's)."""
 
     fault = "remote"
+
+
+class NotAllowedByAgreements(SenderError):
+    """The participants register or the agreement profile does not let this creditor send this
+    referral (not registered for its kind or ground, no agreement with the municipality, an
+    incassostop shorter than agreed): ``violations`` says each reason. Nothing was stored."""
+
+    def __init__(self, melding: str, violations: tuple[object, ...]) -> None:
+        self.violations = violations
+        super().__init__(melding)
 
 
 class PostvakError(SenderError):

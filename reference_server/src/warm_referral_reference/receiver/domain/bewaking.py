@@ -1,5 +1,7 @@
 """The deadline monitor: fires the time facts that fell due (contact deadline passed, incassostop
-ended) in every referral, as ticks in their logs; and the loop that runs it in the background.
+ended) in every referral, as ticks in their logs, and erases the personal data of every closed
+referral whose retention term ended (the job of the AVG's storage limitation, on the same schedule);
+and the loop that runs it in the background.
 
 The loop must outlive any one failure: a pass that fails (a broken log entry, a busy disk) is
 logged with its traceback and the next pass runs at the next interval, as if nothing happened.
@@ -22,17 +24,29 @@ log = logging.getLogger("warm_referral_reference.receiver.bewaking")
 log.addHandler(logging.NullHandler())  # the service decides where logs go
 
 
-def bewaak(tx: Transactie, nu: datetime) -> int:
-    """One pass inside a transaction: tick every referral with a time fact due by ``nu``; the
-    number of referrals in which a fact fired."""
+def bewaak(
+    tx: Transactie,
+    nu: datetime,
+    *,
+    bewaartermijn_dagen: int | None = None,
+    audit_sleutel: bytes = b"",
+) -> int:
+    """One pass inside a transaction: tick every referral with a time fact due by ``nu``, and
+    erase the closed ones whose retention term (``bewaartermijn_dagen``, else their profile's)
+    ended; the number of referrals that changed."""
     aantal = 0
     for index in tx.dossiers(tik_voor=nu):
         record = Werkdossier.herbouw(tx, index)
         wijziging = record.dossier.tik(nu)
-        if wijziging.soorten:
+        veranderd = bool(wijziging.soorten)
+        if veranderd:
             record.schrijf(Getikt(tijdstip=nu))
-            aantal += 1
-        record.bewaar_index(nu)
+        wismoment = record.wismoment(bewaartermijn_dagen)
+        if wismoment is not None and wismoment <= nu:
+            record.wis("bewaartermijn", nu, audit_sleutel)
+            veranderd = True
+        aantal += veranderd
+        record.bewaar_index(nu, bewaartermijn_dagen)
     return aantal
 
 

@@ -6,13 +6,21 @@ library's lifecycle. Each event is a class here; its JSON document is
 the next ``versie`` (and a :class:`~pydantic.Tag` in :data:`Gebeurtenis`) and keep the old one, so
 that logs written before the change are read as they were written.
 
-The first event, :class:`VerwijzingOntvangen`, records the agreement profile (name and version) whose
-deadlines the municipality confirmed: the log says which rules applied, not only which messages
-came (the participants register and binding agreements build on it).
+The first event, :class:`VerwijzingOntvangen`, records the agreement profile (name and version) and,
+from version 2, everything the record fixed from it (the library's
+:class:`~warm_referral.lifecycle.Vastlegging`: the incassostop held and its agreed minimum end, the
+contact deadline, the feedback agreed): the log says which rules applied, not only which messages
+came, so replaying it gives the same dates whatever later profiles or calendars say. A version 1
+log takes them from its Ontvangstbevestiging (:mod:`.dossiers`).
+
+:class:`DossierGewist` replaces a log whose personal data were erased (the retention term passed,
+or the help-seeker withdrew the consent the referral rested on): it holds the record's snapshot
+without free texts, the pseudonym of the data subject for the processing log, and why.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Tag
@@ -29,24 +37,56 @@ __all__ = [
     "ActieGeregistreerd",
     "BerichtOntvangen",
     "BerichtVerstuurd",
+    "DossierGewist",
     "Gebeurtenis",
     "Getikt",
     "VerwijzingOntvangen",
+    "VerwijzingOntvangenV1",
     "naar_regel",
     "uit_regel",
 ]
+
+
+class VerwijzingOntvangenV1(WireModel):
+    """Version 1 of :class:`VerwijzingOntvangen` (logs written before the agreements were
+    recorded): read, never written."""
+
+    type: Literal["VerwijzingOntvangen"] = "VerwijzingOntvangen"
+    versie: Literal[1] = 1
+    tijdstip: Tijdstip
+    afsprakenprofiel: Afsprakenprofielverwijzing
+    bericht: Verwijzing
 
 
 class VerwijzingOntvangen(WireModel):
     """The municipality received the Verwijzing that starts the referral (always the first)."""
 
     type: Literal["VerwijzingOntvangen"] = "VerwijzingOntvangen"
-    versie: Literal[1] = 1
+    versie: Literal[2] = 2
     tijdstip: Tijdstip
     """When it was received: the moment the deadlines count from."""
     afsprakenprofiel: Afsprakenprofielverwijzing
     """The agreement profile (name and version) the deadlines were computed with."""
+    vastlegging: dict[str, Any]
+    """What the record fixed from the profile (``Vastlegging.naar_json``)."""
     bericht: Verwijzing
+
+
+Wisreden = Literal["bewaartermijn", "toestemming ingetrokken"]
+
+
+class DossierGewist(WireModel):
+    """The referral's personal data were erased: this replaces its whole log (always the only
+    event before later ones)."""
+
+    type: Literal["DossierGewist"] = "DossierGewist"
+    versie: Literal[1] = 1
+    tijdstip: Tijdstip
+    reden: Wisreden
+    momentopname: dict[str, Any]
+    """The record's snapshot (``Verwijzingsdossier.momentopname``) without free texts."""
+    betrokkene: str
+    """The data subject's keyed hash, as in the processing log."""
 
 
 class BerichtOntvangen(WireModel):
@@ -92,7 +132,9 @@ def _sleutel(waarde: Any) -> str:
 
 Gebeurtenis = Annotated[
     Union[  # noqa: UP007 - pydantic reads the tagged union from this form
-        Annotated[VerwijzingOntvangen, Tag("VerwijzingOntvangen@1")],
+        Annotated[VerwijzingOntvangenV1, Tag("VerwijzingOntvangen@1")],
+        Annotated[VerwijzingOntvangen, Tag("VerwijzingOntvangen@2")],
+        Annotated[DossierGewist, Tag("DossierGewist@1")],
         Annotated[BerichtOntvangen, Tag("BerichtOntvangen@1")],
         Annotated[BerichtVerstuurd, Tag("BerichtVerstuurd@1")],
         Annotated[ActieGeregistreerd, Tag("ActieGeregistreerd@1")],
@@ -111,7 +153,9 @@ def naar_regel(gebeurtenis: Gebeurtenis, bericht_json: bytes | None = None) -> G
     members before it written here: the hot path of every new referral. The result is the same
     document the model serialises to (``tests/reference/test_receiver_events.py`` checks that).
     """
-    if bericht_json is None or isinstance(gebeurtenis, (ActieGeregistreerd, Getikt)):
+    if bericht_json is None or isinstance(
+        gebeurtenis, (ActieGeregistreerd, Getikt, DossierGewist, VerwijzingOntvangenV1)
+    ):
         inhoud = gebeurtenis.model_dump_json(exclude_none=True).encode()
     else:
         kop = (
@@ -120,6 +164,9 @@ def naar_regel(gebeurtenis: Gebeurtenis, bericht_json: bytes | None = None) -> G
         ).encode()
         if isinstance(gebeurtenis, VerwijzingOntvangen):
             kop += b',"afsprakenprofiel":' + gebeurtenis.afsprakenprofiel.model_dump_json().encode()
+            kop += b',"vastlegging":' + json.dumps(
+                gebeurtenis.vastlegging, separators=(",", ":"), ensure_ascii=False
+            ).encode("utf-8")
         inhoud = kop + b',"bericht":' + bericht_json + b"}"
     return Gebeurtenisregel(gebeurtenis.type, inhoud, gebeurtenis.tijdstip)
 

@@ -161,7 +161,7 @@ class Monitoring(WireModel):
     cijfers: list[Monitoringcijfer]
 
 
-def historieregel(dossier: Verwijzingsdossier, verwijzing: Verwijzing) -> Historieregel:
+def historieregel(dossier: Verwijzingsdossier, verwijzing: Verwijzing | None) -> Historieregel:
     """The referral's monitoring history as a storage row (no personal data)."""
     from warm_referral.monitoring import historie_van
 

@@ -21,6 +21,7 @@ from warm_referral import (
     parse_json,
     parse_json_as,
 )
+from warm_referral.afsprakenstelsel import afwijkingen_afzender
 from warm_referral.lifecycle import InvalidEvent, InvalidTransition, schuldeiserbeeld
 from warm_referral.models import Bericht, Doorzending, Richting, nieuwe_envelop
 
@@ -109,8 +110,7 @@ class Ontvanger:
             ) from None
         if bericht.richting is Richting.NAAR_SCHULDEISER:
             raise WrongDirection(f"a {bericht.berichttype} is sent by the municipality, not to it")
-        if not wie.is_partij(bericht.afzender):
-            raise WrongSender("afzender is not the authenticated caller (compare oin or kvkNummer)")
+        _controleer_afzender(wie, bericht)
         aanlevering = Aanlevering(wie, mag, bericht, bericht.to_json(), trace_id)
         instellingen = self.instellingen
 
@@ -119,10 +119,11 @@ class Ontvanger:
                 tx,
                 aanlevering,
                 self._nu(tx),
-                profiel=instellingen.afsprakenprofiel,
+                register=instellingen.register,
                 bediend=instellingen.gemeentecodes,
                 audit_sleutel=instellingen.audit_sleutel,
                 bediening=instellingen.bediening,
+                bewaartermijn_dagen=instellingen.bewaartermijn_dagen,
             )
 
         antwoord = await self.opslag.transactie(werk)
@@ -156,7 +157,7 @@ class Ontvanger:
                 ) from None
             except (InvalidEvent, InvalidTransition) as exc:
                 raise ActionNotAllowed(str(exc)) from None
-            record.bewaar_index(nu)
+            record.bewaar_index(nu, self.instellingen.bewaartermijn_dagen)
             record.log(f"actie {actie.soort}", wie, trace_id, nu, self.instellingen.audit_sleutel)
             return Actieresultaat(toestand=record.dossier.toestand, berichten=uitgaand)
 
@@ -172,8 +173,17 @@ class Ontvanger:
     # --- time: the deadline monitor and the test clock ---------------------------------------------
 
     async def bewaak(self) -> int:
-        """Fire the time facts that are due; the number of referrals that changed."""
-        return await self.opslag.transactie(lambda tx: bewaak(tx, self._nu(tx)))
+        """Fire the time facts that are due and erase the personal data whose retention term
+        ended; the number of referrals that changed."""
+        instellingen = self.instellingen
+        return await self.opslag.transactie(
+            lambda tx: bewaak(
+                tx,
+                self._nu(tx),
+                bewaartermijn_dagen=instellingen.bewaartermijn_dagen,
+                audit_sleutel=instellingen.audit_sleutel,
+            )
+        )
 
     async def zet_klok(self, wie: Deelnemer, data: bytes) -> Testklok:
         """Move the test clock forward (never back), then run the deadline monitor."""
@@ -237,7 +247,7 @@ class Ontvanger:
             record = Werkdossier.herbouw(tx, self._gezien(tx, mag, conv))
             nu = self._nu(tx)
             record.log("verwijzing ingezien", wie, trace_id, nu, self.instellingen.audit_sleutel)
-            return Dossierweergave.van(record.dossier, record.verwijzing)
+            return Dossierweergave.van(record.dossier, record.verwijzing, record.gewist)
 
         return await self.opslag.transactie(operator)
 
@@ -284,6 +294,21 @@ class Ontvanger:
         return await self.opslag.lees(werk)
 
 
+def _controleer_afzender(wie: Deelnemer, bericht: Bericht) -> None:
+    """The afzender is exactly the caller's registered identity (WrongSender otherwise): not
+    another participant, and no mix of two participants' identifiers."""
+    if wie.inschrijving is not None:
+        fouten = list(afwijkingen_afzender(wie.inschrijving, bericht.afzender))
+        if fouten:
+            raise WrongSender(
+                "afzender is not the authenticated participant's registered identity: "
+                + "; ".join(f.melding for f in fouten),
+                fouten,
+            )
+    elif not wie.is_partij(bericht.afzender):
+        raise WrongSender("afzender is not the authenticated caller (compare oin or kvkNummer)")
+
+
 def _voer_actie_uit(
     record: Werkdossier,
     actie: Actieverzoek,
@@ -298,7 +323,13 @@ def _voer_actie_uit(
         if bediening is not None:  # the organisation the address book gives (WD-ADR-08)
             nieuwe = bediening.nieuwe_organisatie(nieuwe, actie.datum)
         doorzending = Doorzending(
-            **nieuwe_envelop(dossier.gemeente, dossier.schuldeiser, conversatie_id=conv, nu=nu),
+            **nieuwe_envelop(
+                dossier.gemeente,
+                dossier.schuldeiser,
+                conversatie_id=conv,
+                nu=nu,
+                spec_versie=dossier.spec_versie,
+            ),
             verwijzing_id=dossier.verwijzing_id,
             nieuwe_gemeente=nieuwe,
             datum=actie.datum,

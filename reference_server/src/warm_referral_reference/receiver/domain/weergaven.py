@@ -9,7 +9,7 @@ closed objects, timestamps RFC 3339 in UTC, an absent member rather than ``null`
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
@@ -26,6 +26,7 @@ from warm_referral.lifecycle import (
 )
 from warm_referral.models import (
     Advies,
+    Afsprakenprofielverwijzing,
     Contactsoort,
     Dagdeel,
     Eindresultaat,
@@ -41,6 +42,9 @@ from warm_referral.models.wire_types import Tijdstip
 from warm_referral.schemas import SCHEMA_BASE_URI
 
 from ..storage import DossierIndex
+
+if TYPE_CHECKING:
+    from .gebeurtenissen import DossierGewist
 
 __all__ = [
     "Actieresultaat",
@@ -126,6 +130,8 @@ class Schuldeiserbeeld(WireModel):
     eindresultaat: Eindresultaat | None = None
     advies_incassostop: Advies | None = None
     statusterugmelding: bool
+    te_laat: bool = False
+    """The referral arrived late (under a profile that marks late referrals)."""
 
     @classmethod
     def van(cls, conversatie_id: UUID, beeld: _Beeld) -> Schuldeiserbeeld:
@@ -144,6 +150,7 @@ class Schuldeiserbeeld(WireModel):
             eindresultaat=beeld.eindresultaat,
             advies_incassostop=beeld.advies_incassostop,
             statusterugmelding=beeld.statusterugmelding,
+            te_laat=beeld.te_laat,
         )
 
 
@@ -154,15 +161,39 @@ class Contactpogingweergave(WireModel):
     bereikt: bool
 
 
+class Wissing(WireModel):
+    """The referral's personal data were erased: when, and why."""
+
+    op: Tijdstip
+    reden: Literal["bewaartermijn", "toestemming ingetrokken"]
+
+
+class Afsprakenweergave(WireModel):
+    """The agreements the referral is held to, as fixed when it arrived."""
+
+    afsprakenprofiel: Afsprakenprofielverwijzing
+    incassostop_minimum: date
+    """No Incassostopwijziging may end the incassostop before this day."""
+    terugmelding: list[Mijlpaal]
+    """The milestones the creditor learns."""
+    te_laat: bool
+    """It arrived late (under a profile that marks late referrals rather than refusing them)."""
+
+
 class Dossier(WireModel):
     """The municipality's full record of a referral, for its operators only."""
 
     conversatie_id: UUID
     toestand: Toestand
-    verwijzing: Verwijzing
+    verwijzing: Verwijzing | None = None
+    """The Verwijzing as received; absent once its personal data were erased (see gewist)."""
+    gewist: Wissing | None = None
+    afspraken: Afsprakenweergave
     ontvangen_op: Tijdstip | None = None
     contactdeadline: Tijdstip | None = None
     incassostop: Periode
+    afgerond_op: date | None = None
+    """The day it closed: the retention term counts from it."""
     mijlpalen: dict[Mijlpaal, date]
     contactpogingen: list[Contactpogingweergave]
     tijdfeiten: list[Tijdfeit]
@@ -177,18 +208,31 @@ class Dossier(WireModel):
     ]
 
     @classmethod
-    def van(cls, dossier: Verwijzingsdossier, verwijzing: Verwijzing) -> Dossier:
+    def van(
+        cls,
+        dossier: Verwijzingsdossier,
+        verwijzing: Verwijzing | None,
+        gewist: DossierGewist | None = None,
+    ) -> Dossier:
         from warm_referral.lifecycle import vroegsignaalzaak
 
         return cls(
             conversatie_id=dossier.conversatie_id,
             toestand=dossier.toestand,
             verwijzing=verwijzing,
+            gewist=None if gewist is None else Wissing(op=gewist.tijdstip, reden=gewist.reden),
+            afspraken=Afsprakenweergave(
+                afsprakenprofiel=dossier.afsprakenprofiel,
+                incassostop_minimum=dossier.incassostop_minimum,
+                terugmelding=[m for m in Mijlpaal if dossier.terugmelding.toont(m)],
+                te_laat=dossier.te_laat,
+            ),
             ontvangen_op=dossier.ontvangen_op,
             contactdeadline=dossier.contactdeadline,
             incassostop=Periode(
                 ingangsdatum=dossier.incassostop[0], einddatum=dossier.incassostop[1]
             ),
+            afgerond_op=dossier.afgerond_op,
             mijlpalen=dict(dossier.mijlpalen),
             contactpogingen=[
                 Contactpogingweergave(

@@ -128,6 +128,13 @@ class Transactie(Protocol):
     def voeg_toe(self, conversatie_id: UUID, regel: Gebeurtenisregel) -> None:
         """Append to the referral's event log."""
 
+    def vervang_gebeurtenissen(
+        self, conversatie_id: UUID, regels: Sequence[Gebeurtenisregel]
+    ) -> None:
+        """Replace the referral's whole event log by ``regels`` (erasing its personal data: the
+        old entries must be gone from the store, not only hidden). Appending continues after
+        them."""
+
     def dossier(self, conversatie_id: UUID) -> DossierIndex | None: ...
 
     def bewaar_dossier(self, index: DossierIndex) -> None:

@@ -73,6 +73,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA secure_delete=ON")  # erased personal data are overwritten, not freed
     return conn
 
 
@@ -195,6 +196,17 @@ class _SqliteTransactie:
             "INSERT INTO gebeurtenissen VALUES (?, ?, ?, ?, ?)",
             (conv, volgnummer, regel.type, regel.inhoud, _ts(regel.tijdstip)),
         )
+
+    def vervang_gebeurtenissen(
+        self, conversatie_id: UUID, regels: Sequence[Gebeurtenisregel]
+    ) -> None:
+        # secure_delete (set on every connection) overwrites the freed pages, so the erased
+        # personal data do not linger in the file.
+        self.conn.execute(
+            "DELETE FROM gebeurtenissen WHERE conversatie_id = ?", (str(conversatie_id),)
+        )
+        for regel in regels:
+            self.voeg_toe(conversatie_id, regel)
 
     def dossier(self, conversatie_id: UUID) -> DossierIndex | None:
         row = self.conn.execute(

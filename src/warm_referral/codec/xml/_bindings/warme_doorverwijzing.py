@@ -245,6 +245,18 @@ class Incassostopwijzigingsreden(Enum):
     OVERIG = "Overig"
 
 
+class IngrijpendeMaatregel(Enum):
+    """
+    A drastic collection measure (*ingrijpende incassomaatregel*) the evaluation asks about
+    (specVersie 1.1): the project plan asks whether warm referral prevents them.
+    """
+
+    AFSLUITING = "Afsluiting"
+    ONTRUIMING = "Ontruiming"
+    BESLAG = "Beslag"
+    INSCHAKELING_DEURWAARDER = "Inschakeling deurwaarder"
+
+
 class Intrekkingsreden(Enum):
     """
     Why the referrer withdraws a referral.
@@ -363,7 +375,11 @@ class SoortIncassostopwijziging(Enum):
 
 class SoortVerwijzer(Enum):
     """
-    Kind of referrer: DDAS EnumSignaalpartner plus the bailiff (KBvG pilot Ketensignalering).
+    Kind of referrer: DDAS EnumSignaalpartner plus the bailiff (KBvG pilot Ketensignalering)
+    and, from specVersie 1.1, UWV and SVB (the project plan's later signallers).
+
+    DDAS has no value for the last three; its export reports them as "Overige"
+    (``monitoring.ddas_export``).
     """
 
     BELASTINGDIENST = "Belastingdienst"
@@ -378,14 +394,17 @@ class SoortVerwijzer(Enum):
     WATER = "Water"
     ZORG = "Zorg"
     GERECHTSDEURWAARDER = "Gerechtsdeurwaarder"
+    UWV = "UWV"
+    SVB = "SVB"
 
 
 class SpecVersie(Enum):
     """
-    Always 1.0.
+    The protocol versions (``specVersie``): a minor version only adds (docs/versiebeheer.md).
     """
 
     VALUE_1_0 = "1.0"
+    VALUE_1_1 = "1.1"
 
 
 class Toestemmingskanaal(Enum):
@@ -467,7 +486,7 @@ class Doorzending:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -556,7 +575,7 @@ class Foutbericht:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -812,7 +831,7 @@ class Incassostopwijziging:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -911,7 +930,7 @@ class Intrekking:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -977,6 +996,31 @@ class Intrekking:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Maatregel:
+    """
+    A drastic collection measure in an evaluation report (specVersie 1.1): taken, or not taken
+    (avoided).
+    """
+
+    soort: IngrijpendeMaatregel = field(
+        metadata={
+            "type": "Element",
+            "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
+        }
+    )
+    genomen: bool = field(
+        metadata={
+            "type": "Element",
+            "namespace": "https://standaarden.nvvk.nl/warme-doorverwijzing/v1",
+            "doc": (
+                "True: the measure was taken after the referral; false: it was not (it was "
+                "avoided)."
+            ),
+        }
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NietOpgepakt:
     """
     The municipality does not take the referral up, for a creditor-safe reason.
@@ -1000,7 +1044,7 @@ class NietOpgepakt:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -1068,9 +1112,10 @@ class Ontvangstbevestiging:
     The municipality received the referral: its deadlines, and proof that help was asked for.
 
     Rules: - crossReferentie (the berichtId of the Verwijzing) is present. - contactdeadline is
-    after ontvangenOp. The document is I-JSON (RFC 7493): within one object a member name occurs
-    at most once; a receiver refuses a repeated name (violation dubbele_naam), which a schema
-    validator cannot see.
+    after ontvangenOp. - teLaat only with specVersie 1.1, and only true (left out for a referral
+    in time). The document is I-JSON (RFC 7493): within one object a member name occurs at most
+    once; a receiver refuses a repeated name (violation dubbele_naam), which a schema validator
+    cannot see.
     """
 
     class Meta:
@@ -1087,7 +1132,7 @@ class Ontvangstbevestiging:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -1162,13 +1207,27 @@ class Ontvangstbevestiging:
     incassostop: Periode = field(
         metadata={
             "type": "Element",
-            "doc": "The incassostop as the receiver computed it.",
+            "doc": (
+                "The incassostop the municipality holds: the Verwijzing's, which lasts at least "
+                "the\nprofile's term; the creditor's records take it over."
+            ),
         }
     )
     afsprakenprofiel: Afsprakenprofielverwijzing = field(
         metadata={
             "type": "Element",
         }
+    )
+    te_laat: None | bool = field(
+        default=None,
+        metadata={
+            "name": "teLaat",
+            "type": "Element",
+            "doc": (
+                "Present (true) when the referral arrived late and the profile marks rather than "
+                "refuses\nlate referrals (specVersie 1.1)."
+            ),
+        },
     )
 
 
@@ -1196,7 +1255,7 @@ class Statusbericht:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -1295,7 +1354,7 @@ class Statusverzoek:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -1432,8 +1491,11 @@ class Achterstand:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Betaalgedragmelding:
     """
-    For monitoring: has the help-seeker resumed regular payments at the reference date?
+    For the evaluation, some months after the referral: has the help-seeker resumed regular
+    payments at the reference date, and (from specVersie 1.1) which drastic collection measures
+    were taken or avoided?
 
+    Rules: - ingrijpendeMaatregelen lists each soort at most once, and only with specVersie 1.1.
     The document is I-JSON (RFC 7493): within one object a member name occurs at most once; a
     receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot
     see.
@@ -1453,7 +1515,7 @@ class Betaalgedragmelding:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
@@ -1523,6 +1585,19 @@ class Betaalgedragmelding:
             "doc": "What is still owed at the peildatum, when the referrer reports it.",
         },
     )
+    ingrijpende_maatregelen: tuple[Maatregel, ...] = field(
+        default_factory=tuple,
+        metadata={
+            "name": "ingrijpendeMaatregelen",
+            "type": "Element",
+            "max_occurs": 4,
+            "doc": (
+                "Since the referral, up to the peildatum (specVersie 1.1): each drastic measure the"
+                " creditor\nreports on, taken or not (avoided); left out when it reports none. (At "
+                "least one: XML cannot\ntell an empty repeated element from an absent one.)"
+            ),
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1532,17 +1607,20 @@ class Verwijzing:
 
     Rules: - grondslag fits soortVerwijzer: Toestemming always;
     BesluitGemeentelijkeSchuldhulpverlening only for Huur, Energie, Water and Zorg;
-    Afsluitregeling only for Energie and Water. - toestemming is present exactly when grondslag
-    is Toestemming, and its reikwijdte covers Contactgegevens and Betalingsachterstand. -
-    hulpvrager.bsn only for referrers with a legal ground for the BSN: Zorg, CAK Eigen bijdrage,
-    CAK Zorgverzekeringen, Belastingdienst, Dienst Toeslagen and DUO. - crisis is present
-    exactly when crisissignaal is true. - ontvanger has a gemeentecode. - Dates agree:
-    hulpvrager.geboortedatum lies before the date of aangemaaktOp; achterstand.ontstaansdatum is
-    not after the verwijsdatum; toestemming.vastgelegdOp is not after verwezenOp; verwezenOp is
-    not after aangemaaktOp; incassostop.ingangsdatum is the verwijsdatum (the date of verwezenOp
-    in Europe/Amsterdam). The document is I-JSON (RFC 7493): within one object a member name
-    occurs at most once; a receiver refuses a repeated name (violation dubbele_naam), which a
-    schema validator cannot see.
+    Afsluitregeling only for Energie, Water and Zorg (Zorg from specVersie 1.1). An agreement
+    profile or the participants register may narrow this further. - toestemming is present
+    exactly when grondslag is Toestemming, and its reikwijdte covers Contactgegevens and
+    Betalingsachterstand. - hulpvrager.bsn only for referrers with a legal ground for the BSN:
+    Zorg, CAK Eigen bijdrage, CAK Zorgverzekeringen, Belastingdienst, Dienst Toeslagen, DUO, UWV
+    and SVB. - With specVersie 1.0: soortVerwijzer is not UWV or SVB, and Zorg does not invoke
+    Afsluitregeling (both from specVersie 1.1). - crisis is present exactly when crisissignaal
+    is true. - ontvanger has a gemeentecode. - Dates agree: hulpvrager.geboortedatum lies before
+    the date of aangemaaktOp; achterstand.ontstaansdatum is not after the verwijsdatum;
+    toestemming.vastgelegdOp is not after verwezenOp; verwezenOp is not after aangemaaktOp;
+    incassostop.ingangsdatum is the verwijsdatum (the date of verwezenOp in Europe/Amsterdam).
+    The document is I-JSON (RFC 7493): within one object a member name occurs at most once; a
+    receiver refuses a repeated name (violation dubbele_naam), which a schema validator cannot
+    see.
     """
 
     class Meta:
@@ -1559,7 +1637,7 @@ class Verwijzing:
         metadata={
             "name": "specVersie",
             "type": "Element",
-            "doc": "The protocol version the message follows.",
+            "doc": "The protocol version the message follows (1.1 only adds to 1.0).",
         }
     )
     aangemaakt_op: XmlDateTime = field(
