@@ -421,15 +421,15 @@ def test_threads_share_a_calendar() -> None:
 
 
 def test_a_far_query_does_not_walk_day_by_day() -> None:
-    # Hard upper bound (style: performance tests keep bounds): 100k queries well within a second
-    # (measured: several million per second; see bench/bench_calendar.py).
+    # A bound on behaviour, not a speed goal (bench/bench_calendar.py measures that): a day-by-day
+    # walk to 2030 would take minutes of CPU; 100k queries take about 0.05 CPU s here.
     standaard_kalender().is_werkdag(date(2030, 1, 1))
     start = date(2024, 1, 1)
     ds = [start + timedelta(days=i % 3000) for i in range(100_000)]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for d in ds:
         werkdag_na(d, 3)
-    assert time.perf_counter() - t0 < 1.0
+    assert time.process_time() - t0 < 5.0
 
 
 # --- data files and extension ---------------------------------------------------------------------

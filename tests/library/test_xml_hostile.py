@@ -22,8 +22,10 @@ from warm_referral import InvalidPeerMessage, parse_xml
 from warm_referral.codec.xml import hardened
 from warm_referral.models.violations import MAX_VIOLATIONS
 
-#: Generous bounds: the slowest case (100k attributes, 1 MB) takes about 0.2 s here.
-SECONDS = 3.0
+#: Generous bounds, in CPU seconds of this process (not wall time, which a loaded machine
+#: stretches): the slowest case (100k attributes, 1 MB) takes about 0.2 s here; an expanding or
+#: quadratic parser would take minutes.
+SECONDS = 10.0
 MEGABYTES = 300
 
 
@@ -36,12 +38,12 @@ def _refusal(data: bytes) -> InvalidPeerMessage:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_hostile_case_is_refused_with_its_code_in_bounded_time(case: Case) -> None:
     data = case.build()
-    start = time.perf_counter()
+    start = time.process_time()
     error = _refusal(data)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     codes = [v.code for v in error.violations]
     assert case.code in codes, f"{case.name}: {error}"
-    assert elapsed < SECONDS, f"{case.name} took {elapsed:.2f} s"
+    assert elapsed < SECONDS, f"{case.name} took {elapsed:.2f} CPU s"
     assert len(error.violations) <= MAX_VIOLATIONS  # a report one Foutbericht can carry
     for violation in error.violations:
         assert violation.pointer == "" or violation.pointer.startswith("/")
@@ -189,9 +191,9 @@ def test_without_prolog_check_the_parser_still_expands_nothing(
     """Defence in depth: with no byte-level DOCTYPE check, the parser neither expands entities nor
     reads files, and the DOCTYPE is still refused after parsing."""
     monkeypatch.setattr(hardened, "_check_bytes", _check_only_sizes)
-    start = time.perf_counter()
+    start = time.process_time()
     error = _refusal((HERE / "hostile_xml" / specimen).read_bytes())
-    assert time.perf_counter() - start < SECONDS
+    assert time.process_time() - start < SECONDS
     assert {v.code for v in error.violations} & {"xml_doctype", "xml_entiteit"}
     assert "root:" not in str(error)
 
