@@ -257,6 +257,11 @@ def _intrekking(feiten: Feiten, g: Any) -> Weigering | None:
     return None
 
 
+def _statusverzoek_na_intrekking(feiten: Feiten, g: Any) -> str | Weigering:
+    """Withdrawn: nothing more is reported; after a withdrawal of consent, say so (WD-GROND-09)."""
+    return _statusverzoek(feiten, g) or "the referral was withdrawn: nothing more is reported"
+
+
 def _statusverzoek(feiten: Feiten, g: Any) -> Weigering | None:
     if feiten.toestemming_ingetrokken:
         return Weigering(
@@ -509,6 +514,7 @@ TABEL: dict[Toestand, dict[Soort, Regel]] = {
     _T.INGETROKKEN: _overal(_T.INGETROKKEN)
     | {
         _S.INTREKKING: Regel(None, _intrekking),
+        _S.STATUSVERZOEK: Regel(None, _statusverzoek_na_intrekking),
         _S.ONTVANGSTBEVESTIGING: _ABSORBEER,
         _S.NIET_OPGEPAKT: _ABSORBEER,
         _S.DOORZENDING: _ABSORBEER,

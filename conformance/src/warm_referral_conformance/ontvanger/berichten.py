@@ -357,8 +357,11 @@ def gegenereerde_verwijzingen(ctx: Controlecontext) -> None:
 
     from warm_referral.testing.strategies import verwijzingen
 
-    soorten = sorted(ctx.doelwit.schuldeiser.soorten or [], key=lambda s: s.value)
+    wie = ctx.doelwit.schuldeiser
+    soorten = sorted(wie.soorten or [], key=lambda s: s.value)
     strategie = st.sampled_from(soorten).flatmap(verwijzingen) if soorten else verwijzingen()
+    # Only what the creditor is registered for: a ground outside it is refused by design (WD-DEEL).
+    strategie = strategie.filter(lambda v: wie.mag(v.soort_verwijzer, v.grondslag))
 
     @seed(ctx.doelwit.seed)
     @settings(
