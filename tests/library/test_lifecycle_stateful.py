@@ -41,6 +41,7 @@ from warm_referral.lifecycle import (
     schuldeiserbeeld,
 )
 from warm_referral.lifecycle._table import EINDTOESTANDEN, LOKALE_ACTIES, STATUS_MIJLPAAL
+from warm_referral.lifecycle.effects import StuurOntvangstbevestiging
 from warm_referral.models import Bericht, Grondslag, Mijlpaal, SoortVerwijzer
 
 _GEMEENTEBERICHTEN = sorted(
@@ -103,7 +104,20 @@ class Gesprek(RuleBasedStateMachine):
         try:
             self.paar.verwerk(begin)
         except LocalInvalidTransition:
-            assert self.paar.gemeente.toestand is not Toestand.VERZONDEN  # decided already
+            bevestiging = next(
+                (e for e in begin.effecten if isinstance(e, StuurOntvangstbevestiging)), None
+            )
+            verouderd = (
+                bevestiging is not None
+                and (
+                    bevestiging.incassostop.ingangsdatum,
+                    bevestiging.incassostop.einddatum,
+                )
+                != self.paar.gemeente.incassostop
+            )
+            # Decided already, or an acknowledgement built before an Incassostopwijziging that
+            # arrived first: it no longer states the period the municipality holds.
+            assert self.paar.gemeente.toestand is not Toestand.VERZONDEN or verouderd
 
     @rule(soort=st.sampled_from(sorted(LOKALE_ACTIES, key=lambda s: s.name)), data=st.data())
     def gemeente_handelt(self, soort: Soort, data: st.DataObject) -> None:

@@ -574,7 +574,14 @@ class Verwijzingsdossier:
 
     def _pas_toe(self, soort: Soort, g: Gebeurtenis, *, van_peer: bool) -> Wijziging:
         van = self.toestand
-        doel = overgang(van, soort, self, g, van_peer=van_peer)
+        try:
+            doel = overgang(van, soort, self, g, van_peer=van_peer)
+        except RemoteInvalidTransition as exc:
+            if exc.code == "toestemming_ingetrokken" and self.rol is Rol.SCHULDEISER:
+                # Sent before the municipality learnt of the withdrawal (the messages crossed):
+                # absorbed, as in Ingetrokken; the municipality sends nothing after it.
+                return Wijziging(van, van, (soort,), genegeerd=True)
+            raise
         if (
             doel is not None
             and self.rol is Rol.GEMEENTE
