@@ -10,8 +10,8 @@ Worker processes sharing one database take an OS file lock (``<database>.schrijf
 write transaction, so they queue in the kernel and wake as soon as the lock is free, instead of
 polling in SQLite's busy handler (which sleeps 1, 2, 5, 10... ms between tries).
 
-Both earn their place by measurement (``docs/referentie-ontvanger.md``, "What the machinery is
-worth"): without group commit the receiver managed 0.56-0.77 of the rate, and without the lock its
+Both earn their place by measurement (``docs/referentie-ontvanger.md``, "Wat de machinerie
+oplevert"): without group commit the receiver managed 0.56-0.77 of the rate, and without the lock its
 latency under contention grew several times. An earlier optimistic scheme, which decided each
 transaction outside the writer and replayed its reads inside, gained nothing measurable and is gone.
 
