@@ -8,7 +8,8 @@ over the index's own arrays (zero-copy views, so the index grows by no more than
 1. the postcodes, joined into one ASCII buffer, become their integer keys; a row that is not in
    the wire form ``1234AB`` (lower case, a space, a letter pair PostNL never issues, not text)
    is set aside;
-2. ``np.searchsorted`` over the sorted postcode keys finds each postcode;
+2. a bitmap of the postcode keys with a rank per byte finds each postcode's position (faster
+   than ``np.searchsorted`` over the sorted keys: two reads in 4 MB instead of 19 cache misses);
 3. the house number is found in that postcode's bitmask, or by a vectorised binary search in its
    slice of the sorted house numbers;
 4. the municipality is the postcode's.
@@ -42,9 +43,14 @@ STAP = 1 << 16
 _GEMENGD = 0xFFFF  # index.GEMENGD (not imported: the index module must not need numpy)
 _NOOIT = np.array(
     sorted((ord(p[0]) - 65) * 26 + ord(p[1]) - 65 for p in _postcode.NOOIT_UITGEGEVEN),
-    dtype=np.int64,
+    dtype=np.int32,
 )
 _GEEN = -1  # in ``Batchresultaat.gemeente``: this row has an error
+_SLEUTELS = 9000 * 676  # every postcode key (``adres.postcode_sleutel``) is below this
+#: For each byte value and bit k, the number of set bits below bit k (the rank within a byte).
+_ONDER = np.array(
+    [[bin(b & ((1 << k) - 1)).count("1") for k in range(8)] for b in range(256)], dtype=np.uint8
+).ravel()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +113,10 @@ class Batchzoeker:
         "_masker_lengte",
         "_masker_starts",
         "_maskers",
+        "_bits",
         "_nummers",
         "_positie",
+        "_rang",
         "_sleutels",
         "_starts",
     )
@@ -123,10 +131,19 @@ class Batchzoeker:
         self._gemeente = np.frombuffer(index._gemeente, dtype=np.uint16)
         self._maskers = np.frombuffer(index._maskers, dtype=np.uint8)
         self._masker_starts = np.frombuffer(index._masker_starts, dtype=np.uint32)
+        # Which postcode keys exist, one bit each (760 kB), and per byte how many exist before it
+        # (3 MB): a postcode's position is then two reads in small arrays, where np.searchsorted
+        # over the keys costs a cache miss per step.
+        aanwezig = np.zeros(_SLEUTELS, dtype=np.bool_)
+        aanwezig[self._sleutels] = True
+        self._bits = np.packbits(aanwezig, bitorder="little")
+        del aanwezig
+        per_byte = _ONDER[self._bits.astype(np.intp) * 8 + 7] + (self._bits >> 7)
+        self._rang = (np.cumsum(per_byte, dtype=np.uint32) - per_byte).astype(np.uint32)
         # The widest postcode bounds the rounds of the binary search (each halves the candidates).
         breedte = int(np.diff(self._starts).max()) if len(self._sleutels) else 0
         self._lang = breedte.bit_length()
-        self._masker_lengte = np.diff(self._masker_starts).astype(np.int64)
+        self._masker_lengte = np.diff(self._masker_starts).astype(np.int32)
 
     def zoek(self, postcodes: Sequence[object], huisnummers: Sequence[object]) -> Batchresultaat:
         if len(postcodes) != len(huisnummers):
@@ -164,12 +181,15 @@ class Batchzoeker:
         uit = np.full(n, _GEEN, dtype=np.int32)
         if not len(self._sleutels):
             return uit
-        # 2. the postcode
-        p = np.searchsorted(self._sleutels, sleutel)
-        p_veilig = np.minimum(p, len(self._sleutels) - 1)
-        geldig &= self._sleutels[p_veilig] == sleutel
+        # 2. the postcode: its bit, and the number of keys below it is its position
         rijen = np.flatnonzero(geldig)
-        p = p_veilig[rijen]
+        sleutel = sleutel[rijen]
+        byte = (sleutel >> 3).astype(np.intp)
+        bit = (sleutel & 7).astype(np.intp)
+        b = self._bits[byte]
+        bestaat = ((b >> bit) & 1).astype(np.bool_)
+        rijen, byte, bit, b = rijen[bestaat], byte[bestaat], bit[bestaat], b[bestaat]
+        p = self._rang[byte].astype(np.intp) + _ONDER[b.astype(np.intp) * 8 + bit]
         hn = hn[rijen]
         g = self._gemeente[p]
         # A postcode spanning municipalities needs ``afwijkend``: the scalar path answers it.
@@ -214,7 +234,7 @@ class Batchzoeker:
 
 def _sleutels(
     postcodes: Sequence[object],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """The postcode keys (``adres.postcode_sleutel``) and which rows are in the wire form."""
     n = len(postcodes)
     try:
@@ -231,19 +251,22 @@ def _sleutels(
         samen = "".join(p if z else "000000" for p, z in zip(postcodes, zes, strict=True))  # type: ignore[misc]
     else:
         zes = np.ones(n, dtype=np.bool_)
-    tekens = np.frombuffer(samen.encode("ascii"), dtype=np.uint8).reshape(n, 6).astype(np.int64)
-    cijfers = tekens[:, :4] - 48
-    letters = tekens[:, 4:] - 65
-    geldig = (
-        zes
-        & ((cijfers >= 0) & (cijfers <= 9)).all(axis=1)
-        & (cijfers[:, 0] >= 1)
-        & ((letters >= 0) & (letters < 26)).all(axis=1)
-    )
-    paar = letters[:, 0] * 26 + letters[:, 1]
+    tekens = np.frombuffer(samen.encode("ascii"), dtype=np.uint8).reshape(n, 6)
+    # Column by column (several times faster than reducing the rows); below "0" or "A" wraps
+    # around in uint8, so one comparison checks each range.
+    c = [tekens[:, i] - np.uint8(48) for i in range(4)]
+    eerste, tweede = (tekens[:, i] - np.uint8(65) for i in (4, 5))
+    geldig = zes & (c[0] - np.uint8(1) < 9)  # no leading zero
+    for kolom in (c[1], c[2], c[3]):
+        geldig &= kolom < 10
+    geldig &= (eerste < 26) & (tweede < 26)
+    paar = eerste.astype(np.int32) * 26 + tweede
     geldig &= ~np.isin(paar, _NOOIT)
-    getal = ((cijfers[:, 0] * 10 + cijfers[:, 1]) * 10 + cijfers[:, 2]) * 10 + cijfers[:, 3]
-    return (getal - 1000) * 676 + paar, geldig
+    getal = ((c[0].astype(np.int32) * 10 + c[1]) * 10 + c[2]) * 10 + c[3]
+    sleutel = (getal - 1000) * 676 + paar
+    # A row not in the wire form gets key 0 (never found: ``geldig`` is False for it anyway).
+    uit: npt.NDArray[np.uint32] = np.where(geldig, sleutel, 0).astype(np.uint32)
+    return uit, geldig
 
 
 def _huisnummers(
