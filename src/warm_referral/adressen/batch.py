@@ -2,8 +2,8 @@
 
 One call of :meth:`~.index.Adresindex.gemeentecode` costs about two microseconds of Python; a
 creditor that routes its whole customer base (or a bench of the whole country) wants more than
-a million look-ups per second. :func:`zoek_veel` does the common case for a whole batch in numpy
-over the index's own arrays (zero-copy views, so the index grows by no more than numpy itself):
+a million look-ups per second. :meth:`~.index.Adresindex.zoek_veel` does the common case for a
+whole batch in numpy, over zero-copy views of the index's arrays plus 4 MB of its own:
 
 1. the postcodes, joined into one ASCII buffer, become their integer keys; a row that is not in
    the wire form ``1234AB`` (lower case, a space, a letter pair PostNL never issues, not text)
@@ -36,7 +36,7 @@ from .errors import AdresError
 if TYPE_CHECKING:
     from .index import Adresindex
 
-__all__ = ["Batchresultaat", "Batchzoeker", "zoek_veel"]
+__all__ = ["Batchresultaat", "Batchzoeker"]
 
 #: Rows per step: the temporaries of a step stay a few MB and in cache, whatever the batch size.
 STAP = 1 << 16
@@ -53,7 +53,7 @@ _ONDER = np.array(
 ).ravel()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # arrays do not compare to one bool
 class Batchresultaat:
     """The answers of a batch, row by row in input order.
 
@@ -104,16 +104,17 @@ class Batchresultaat:
 
 
 class Batchzoeker:
-    """numpy views of one index's arrays (no copies), made once per index."""
+    """numpy views of one index's arrays (no copies) and its postcode bitmap, made once per
+    index (:meth:`~.index.Adresindex.batchzoeker`)."""
 
     __slots__ = (
+        "_bits",
         "_gemeente",
         "_index",
         "_lang",
         "_masker_lengte",
         "_masker_starts",
         "_maskers",
-        "_bits",
         "_nummers",
         "_positie",
         "_rang",
@@ -294,13 +295,3 @@ def _huisnummers(
         count=n,
     )
     return hn, geldig
-
-
-def zoek_veel(
-    index: Adresindex, postcodes: Sequence[object], huisnummers: Sequence[object]
-) -> Batchresultaat:
-    """Look up ``postcodes[i]`` with ``huisnummers[i]`` for every ``i``; see :class:`Batchresultaat`.
-
-    Raises ValueError when the two sequences differ in length (nothing is looked up then).
-    """
-    return index.batchzoeker().zoek(postcodes, huisnummers)
