@@ -3,7 +3,7 @@
 One call of :meth:`~.index.Adresindex.gemeentecode` costs about two microseconds of Python; a
 creditor that routes its whole customer base (or a bench of the whole country) wants more than
 a million look-ups per second. :meth:`~.index.Adresindex.zoek_veel` does the common case for a
-whole batch in numpy, over zero-copy views of the index's arrays plus 4 MB of its own:
+whole batch in numpy, over zero-copy views of the index's arrays plus about 6 MB of its own:
 
 1. the postcodes, joined into one ASCII buffer, become their integer keys; a row that is not in
    the wire form ``1234AB`` (lower case, a space, a letter pair PostNL never issues, not text)
