@@ -1,5 +1,5 @@
-"""The address packages keep the library's bare import light: the JOSE library, httpx and
-pydantic load only when something needs them."""
+"""The address packages keep the library's bare import light: the JOSE library, httpx, pydantic
+and numpy load only when something needs them."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_the_bare_import_loads_no_jose_or_http() -> None:
     geladen = _modules_after(
         "import warm_referral, warm_referral.adressen, warm_referral.adresboek"
     )
-    for zwaar in ("joserfc", "cryptography", "httpx", "pydantic"):
+    for zwaar in ("joserfc", "cryptography", "httpx", "pydantic", "numpy"):
         assert zwaar not in geladen, f"the bare import loads {zwaar}"
 
 
@@ -32,7 +32,7 @@ def test_an_address_look_up_needs_no_pydantic_jose_or_http() -> None:
         "from datetime import date\n"
         "Gemeentezoeker([voorbeeldindex()]).gemeentecode('4381AB', 1, op=date(2026, 3, 2))"
     )
-    for zwaar in ("joserfc", "cryptography", "httpx", "pydantic"):
+    for zwaar in ("joserfc", "cryptography", "httpx", "pydantic", "numpy"):
         assert zwaar not in geladen, f"an address look-up loads {zwaar}"
 
 

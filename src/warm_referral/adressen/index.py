@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..identifiers import postcode as _postcode
 from .adres import (
@@ -47,6 +47,11 @@ from .adres import (
     zoekadres,
 )
 from .errors import AmbiguousAddress, IndexFileError, UnknownHouseNumber, UnknownPostcode
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .batch import Batchresultaat, Batchzoeker
 
 __all__ = ["FORMAAT_VERSIE", "MAGIC", "Adresindex", "IndexBouwer", "laad_index"]
 
@@ -96,6 +101,7 @@ class Adresindex:
 
     __slots__ = (
         "_afwijkend",
+        "_batchzoeker",
         "_codes",
         "_dubbel",
         "_einden",
@@ -153,6 +159,7 @@ class Adresindex:
         self._dubbel = dubbel
         self._maskers = maskers
         self._masker_starts = masker_starts
+        self._batchzoeker: Batchzoeker | None = None
 
     # --- the Adresbron protocol ------------------------------------------------------------------
 
@@ -203,6 +210,25 @@ class Adresindex:
         if g == GEMENGD:
             return self._afwijkende_code(postcode, i, huisnummer)
         return self._codes[g]
+
+    def zoek_veel(
+        self, postcodes: Sequence[object], huisnummers: Sequence[object]
+    ) -> Batchresultaat:
+        """Look up ``postcodes[i]`` with ``huisnummers[i]`` for every ``i`` at once, in numpy
+        (the ``[snel]`` extra): several times the scalar rate for large batches.
+
+        Each row's answer, or its typed error, is exactly :meth:`gemeentecode`'s; see
+        :class:`~.batch.Batchresultaat`. ValueError when the two differ in length.
+        """
+        return self.batchzoeker().zoek(postcodes, huisnummers)
+
+    def batchzoeker(self) -> Batchzoeker:
+        """The numpy views of this index (made on first use; imports numpy)."""
+        if self._batchzoeker is None:
+            from .batch import Batchzoeker
+
+            self._batchzoeker = Batchzoeker(self)
+        return self._batchzoeker
 
     # --- the slow paths --------------------------------------------------------------------------
 
