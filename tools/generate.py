@@ -278,6 +278,7 @@ _GEBIEDEN = {
     "MON": "Monitoring",
     "OND": "Ondertekening van berichten",
     "VSL": "Versleuteling van begin tot eind: de envelop",
+    "KNP": "Het knooppuntprofiel: de route via een tussenpersoon",
 }
 
 
@@ -295,17 +296,17 @@ def eisen_pagina(catalogus: dict[str, Any]) -> str:
         "conformancekit noemen die id. De niveaus zijn de Nederlandse woorden van RFC 2119 die "
         "Logius-standaarden gebruiken. De bron van deze pagina is `spec/v1/eisen.yaml`.",
         "",
-        "| niveau | ontvanger | verwijzer | beide | toetsbaar | niet toetsbaar |",
-        "|---|---|---|---|---|---|",
+        "| niveau | ontvanger | verwijzer | beide | knooppunt | toetsbaar | niet toetsbaar |",
+        "|---|---|---|---|---|---|---|",
     ]
     for niveau in niveaus:
         van = [e for e in eisen if e["niveau"] == niveau]
         per_rol = [
-            sum(1 for e in van if e["rol"] == r) for r in ("ontvanger", "verwijzer", "beide")
+            sum(1 for e in van if e["rol"] == r) for r in ("ontvanger", "verwijzer", "beide", "knooppunt")
         ]
         toetsbaar = sum(1 for e in van if e["toetsbaar"])
         regels.append(
-            f"| {niveau} | {per_rol[0]} | {per_rol[1]} | {per_rol[2]} | {toetsbaar} | "
+            f"| {niveau} | {per_rol[0]} | {per_rol[1]} | {per_rol[2]} | {per_rol[3]} | {toetsbaar} | "
             f"{len(van) - toetsbaar} |"
         )
     regels.append("")

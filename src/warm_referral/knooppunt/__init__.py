@@ -8,6 +8,8 @@ address book, in an :class:`Envelop` that names only the message type, the spec 
 message and conversation ids and the OINs of sender and receiver; :func:`ontzegel` opens it at the
 receiver and proves that the envelope told the truth. :mod:`.verzegeling` describes the format.
 
+:mod:`.profiel` holds the numbers of an intermediary's profile (how long it keeps a message).
+
 Sans-IO: bytes and keys in, an envelope or a typed error (:mod:`.errors`) out. Names load on
 first use; pydantic, ``cryptography`` and joserfc only when an envelope is handled.
 """
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .envelop import Envelop, Inhoud
+    from .profiel import PROFIELEN, SCHULDENKNOOPPUNT, Knooppuntprofiel
     from .errors import (
         CODES,
         DecryptionFailed,
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 
 _WAAR = {
     **dict.fromkeys(("Envelop", "Inhoud"), ".envelop"),
+    **dict.fromkeys(("Knooppuntprofiel", "PROFIELEN", "SCHULDENKNOOPPUNT"), ".profiel"),
     **dict.fromkeys(
         (
             "CODES",
@@ -74,7 +78,10 @@ __all__ = [
     "EnvelopeMismatch",
     "Geopend",
     "Inhoud",
+    "Knooppuntprofiel",
     "MalformedEnvelope",
+    "PROFIELEN",
+    "SCHULDENKNOOPPUNT",
     "SealingError",
     "UnknownRecipientKey",
     "kies_versleutelsleutel",
