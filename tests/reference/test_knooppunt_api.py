@@ -226,7 +226,9 @@ def _klare_tekst(bericht: bytes, envelop: Envelop) -> list[bytes]:
     ]
 
 
-def _stukken(tekst: str) -> list[bytes]:
+def _stukken(jwe: str) -> list[bytes]:
+    """Pieces of a JWE's ciphertext (its header is much the same in every envelope)."""
+    tekst = jwe.split(".")[3]
     return [tekst[i : i + 32].encode() for i in range(0, len(tekst) - 32, 32)]
 
 

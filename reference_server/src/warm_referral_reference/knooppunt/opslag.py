@@ -4,7 +4,8 @@ delivery, so that a delivery repeated after confirmation or expiry is still reco
 Only what the profile allows (WD-KNP-06): the envelope's fields, times, a SHA-256 of the envelope
 and, until it is confirmed or expires, the envelope itself (whose content is a JWE). The content is
 dropped at confirmation or expiry and SQLite's ``secure_delete`` overwrites the freed pages, so
-no ciphertext outlives its mailbox either. Timestamps are stored fixed-width (RFC 3339, UTC), so
+no ciphertext outlives its mailbox either (a rollback journal, not WAL: a write-ahead log would keep
+old pages until the next checkpoint). Timestamps are stored fixed-width (RFC 3339, UTC), so
 they compare as text.
 """
 
@@ -84,7 +85,6 @@ class Opslag:
     def __init__(self, pad: Path | str) -> None:
         self._db = sqlite3.connect(str(pad), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA secure_delete = ON")
-        self._db.execute("PRAGMA journal_mode = WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
 
