@@ -23,12 +23,13 @@ __all__ = ["build_knooppunt", "serve_knooppunt"]
 
 def build_knooppunt(instellingen: Instellingen, db: Path, profiel: Knooppuntprofiel) -> Starlette:
     from .http.rest import create_app
+    from .http.soap import soap_routes
 
     opslag = Opslag(db)
     knooppunt = Knooppunt(
         opslag, profiel, deelnemers=instellingen.deelnemers, testklok=instellingen.testklok
     )
-    app = create_app(instellingen, knooppunt)
+    app = create_app(instellingen, knooppunt, extra=soap_routes(instellingen, knooppunt))
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
