@@ -318,7 +318,8 @@ def eisen_pagina(catalogus: dict[str, Any]) -> str:
     for niveau in niveaus:
         van = [e for e in eisen if e["niveau"] == niveau]
         per_rol = [
-            sum(1 for e in van if e["rol"] == r) for r in ("ontvanger", "verwijzer", "beide", "knooppunt")
+            sum(1 for e in van if e["rol"] == r)
+            for r in ("ontvanger", "verwijzer", "beide", "knooppunt")
         ]
         toetsbaar = sum(1 for e in van if e["toetsbaar"])
         regels.append(

@@ -156,7 +156,10 @@ def test_an_unconfirmed_envelope_expires_after_five_werkdagen(knooppunt: TestCli
     for envelop in (bevestigd, vergeten):
         pad = f"/v1/postbus/{envelop.bericht_id}"
         assert knooppunt.get(pad, headers=auth(WALCHEREN)).status_code == 404
-    assert knooppunt.delete(f"/v1/postbus/{vergeten.bericht_id}", headers=auth(WALCHEREN)).status_code == 404
+    assert (
+        knooppunt.delete(f"/v1/postbus/{vergeten.bericht_id}", headers=auth(WALCHEREN)).status_code
+        == 404
+    )
     # An expired envelope delivered again is a duplicate, not a new message.
     assert _lever_af(knooppunt, vergeten.to_json()).status_code == 200
     assert _postbus(knooppunt, WALCHEREN) == []
@@ -195,7 +198,9 @@ def test_refusals_of_a_delivery(knooppunt: TestClient) -> None:
     assert ongeldig.json()["type"].endswith("/envelop-ongeldig")
     assert any(f["pointer"] == "/bsn" for f in ongeldig.json()["fouten"])
 
-    zonder_token = knooppunt.post(ENVELOPPEN, content=data, headers={"Content-Type": "application/json"})
+    zonder_token = knooppunt.post(
+        ENVELOPPEN, content=data, headers={"Content-Type": "application/json"}
+    )
     assert zonder_token.status_code == 401
     assert _postbus(knooppunt, WALCHEREN) == []
 

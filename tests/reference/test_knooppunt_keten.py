@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ from joserfc.jwk import ECKey
 from knooppunt_support import (
     DEURWAARDER,
     NU,
-    TOKEN,
     WALCHEREN,
     ankers,
     auth,
@@ -30,9 +29,9 @@ from knooppunt_support import (
 )
 from receiver_support import Api, running_receiver
 from starlette.testclient import TestClient
+from warm_referral_reference.deelnemers import DEV_DEELNEMERS
 from warm_referral_reference.knooppunt.deelnemers import oin_van
 from warm_referral_reference.knooppunt.postbus import Postbusclient, Verwerkt, verwerk_postbus
-from warm_referral_reference.deelnemers import DEV_DEELNEMERS
 
 from warm_referral.codec.detect import parse_any
 from warm_referral.knooppunt import Envelop, Geopend, verzegel
@@ -97,7 +96,10 @@ def _gemeente_verwerkt(
         )
         assert antwoord.status_code == 201, antwoord.text
         verzegeld = verzegel(
-            antwoord.content, deurwaarder_publiek, walcheren_ondertekenaar(), NU + timedelta(minutes=1)
+            antwoord.content,
+            deurwaarder_publiek,
+            walcheren_ondertekenaar(),
+            NU + timedelta(minutes=1),
         )
         _postbus_van(knooppunt, WALCHEREN).lever_af(verzegeld)
         antwoorden.append(verzegeld)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +32,9 @@ WSA = "http://www.w3.org/2005/08/addressing"
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Starlette]:
+def app(tmp_path: Path) -> Starlette:
     app = build_knooppunt(Instellingen(), tmp_path / "knooppunt.sqlite3", SCHULDENKNOOPPUNT)
-    yield app
+    return app
 
 
 def _rest(app: Starlette) -> httpx.AsyncClient:
@@ -53,7 +52,9 @@ async def _dienst(app: Starlette, oin: str, geschiedenis: HistoryPlugin | None =
         str(WSDL), transport=transport, plugins=[geschiedenis] if geschiedenis else []
     )
     # AsyncClient.create_service would give the synchronous proxy (zeep 4.3).
-    return AsyncServiceProxy(client, client.wsdl.bindings[BINDING], address="http://knooppunt/soap/v1")
+    return AsyncServiceProxy(
+        client, client.wsdl.bindings[BINDING], address="http://knooppunt/soap/v1"
+    )
 
 
 async def _klok(app: Starlette) -> None:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .envelop import Envelop, Inhoud
-    from .profiel import PROFIELEN, SCHULDENKNOOPPUNT, Knooppuntprofiel
     from .errors import (
         CODES,
         DecryptionFailed,
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
         SealingError,
         UnknownRecipientKey,
     )
+    from .profiel import PROFIELEN, SCHULDENKNOOPPUNT, Knooppuntprofiel
     from .verzegeling import (
         Geopend,
         kies_versleutelsleutel,
@@ -72,6 +72,8 @@ _WAAR = {
 
 __all__ = [
     "CODES",
+    "PROFIELEN",
+    "SCHULDENKNOOPPUNT",
     "DecryptionFailed",
     "Envelop",
     "EnvelopeError",
@@ -80,8 +82,6 @@ __all__ = [
     "Inhoud",
     "Knooppuntprofiel",
     "MalformedEnvelope",
-    "PROFIELEN",
-    "SCHULDENKNOOPPUNT",
     "SealingError",
     "UnknownRecipientKey",
     "kies_versleutelsleutel",

@@ -62,9 +62,7 @@ def serve_knooppunt(
         if tls_ca:
             tls |= {"ssl_ca_certs": str(tls_ca), "ssl_cert_reqs": ssl.CERT_REQUIRED}
     if instellingen.modus is Modus.ONTWIKKELING:
-        tokens = ", ".join(
-            f"{d.token} ({d.naam})" for d in instellingen.deelnemers if d.token
-        )
+        tokens = ", ".join(f"{d.token} ({d.naam})" for d in instellingen.deelnemers if d.token)
         print(
             f"warm-referral knooppunt: development mode, profile {profiel.naam}, database {db}, "
             f"tokens: {tokens}",

@@ -54,7 +54,7 @@ def _json(model: WireModel, status: int = 200) -> Response:
 
 
 def bericht_id(request: Request) -> str:
-    waarde = request.path_params["berichtId"]
+    waarde = str(request.path_params["berichtId"])
     try:
         if str(UUID(waarde)) == waarde:
             return waarde
@@ -75,7 +75,9 @@ def create_app(
     async def openapi(request: Request) -> Response:
         params.alleen_bekende_parameters(request)
         return Response(
-            openapi_json(), media_type="application/json", headers={"Access-Control-Allow-Origin": "*"}
+            openapi_json(),
+            media_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
         )
 
     async def enveloppen(request: Request) -> Response:

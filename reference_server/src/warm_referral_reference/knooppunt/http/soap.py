@@ -88,7 +88,9 @@ def _voeg_toe(ouder: etree._Element, velden: tuple[str, ...], waarden: dict[str,
         etree.SubElement(ouder, _q(veld)).text = str(waarden[veld])
 
 
-def _antwoord(actie: str, relates_to: str | None, body: etree._Element, status: int = 200) -> Response:
+def _antwoord(
+    actie: str, relates_to: str | None, body: etree._Element, status: int = 200
+) -> Response:
     env = etree.Element(_q("Envelope", SOAP_ENV), nsmap={"soap": SOAP_ENV, "wsa": WSA, "knp": KNP})
     kop = etree.SubElement(env, _q("Header", SOAP_ENV))
     etree.SubElement(kop, _q("Action", WSA)).text = actie
@@ -124,9 +126,10 @@ def soap_routes(instellingen: Instellingen, knooppunt: Knooppunt) -> list[Route]
     deelnemer = Authenticatie(instellingen)
 
     async def afleveren(wie: Deelnemer, _: dict[str, str], body: etree._Element) -> etree._Element:
-        [element] = [e for e in body if isinstance(e.tag, str)] or [None]
-        if element is None or element.tag != _q("Envelop"):
+        elementen = [e for e in body if isinstance(e.tag, str)]
+        if len(elementen) != 1 or elementen[0].tag != _q("Envelop"):
             raise SoapRequestInvalid("AfleverenVerzoek holds one knp:Envelop")
+        element = elementen[0]
         nieuw, bewijs = await knooppunt.lever_af(wie, _envelop_json(element))
         uit = etree.Element(_q("Afleverbewijs"))
         _voeg_toe(uit, ("berichtId", "ontvanger", "afgeleverdOp", "vervaltOp"), _dump(bewijs))
@@ -149,7 +152,9 @@ def soap_routes(instellingen: Instellingen, knooppunt: Knooppunt) -> list[Route]
         _voeg_toe(etree.SubElement(uit, _q("Envelop")), _ENVELOP_VELDEN, json.loads(data))
         return uit
 
-    async def bevestigen(wie: Deelnemer, velden: dict[str, str], _: etree._Element) -> etree._Element:
+    async def bevestigen(
+        wie: Deelnemer, velden: dict[str, str], _: etree._Element
+    ) -> etree._Element:
         bericht_id = _bericht_id(velden)
         await knooppunt.bevestig(wie, bericht_id)
         uit = etree.Element(_q("Bevestigd"))
@@ -173,7 +178,9 @@ def soap_routes(instellingen: Instellingen, knooppunt: Knooppunt) -> list[Route]
 
                 env = parse_document(data)
             except InvalidPeerMessage as exc:
-                raise SoapRequestInvalid("the request is not well-formed XML", exc.violations) from None
+                raise SoapRequestInvalid(
+                    "the request is not well-formed XML", exc.violations
+                ) from None
             kop, body = _kop_en_body(env)
             message_id = kop.get("MessageID")
             wie = deelnemer(request)
