@@ -39,4 +39,6 @@ def test_the_kit_fails_each_knooppunt_mutant_and_names_its_requirement(
         run = draai_knooppunt_tegen(referentie_knooppunt.doelwit(url), limiet=120)
     gefaald = {e.eis for e in run.eisen if e.status is Status.GEFAALD}
     assert not run.geslaagd, f"{mutant.naam} ({mutant.omschrijving}) passed the kit"
-    assert mutant.eis in gefaald, f"{mutant.naam}: the kit failed {sorted(gefaald)}, not {mutant.eis}"
+    assert mutant.eis in gefaald, (
+        f"{mutant.naam}: the kit failed {sorted(gefaald)}, not {mutant.eis}"
+    )

@@ -63,7 +63,9 @@ class Knooppuntdoelwit:
         """The same, in the shape the shared context machinery reads."""
         return Doelwit(
             url=self.url,
-            schuldeiser=Deelnemer(Partij(naam="afzender", oin=self.afzender.oin), self.afzender.toegang),
+            schuldeiser=Deelnemer(
+                Partij(naam="afzender", oin=self.afzender.oin), self.afzender.toegang
+            ),
             gemeente=Partij(naam="ontvanger", oin=self.ontvanger.oin, gemeentecode="0718"),
             tweede=None
             if self.derde is None
@@ -105,9 +107,19 @@ def _versleutelsleutel() -> dict[str, Any]:
     getallen = nieuwe_sleutel().public_key().public_numbers()
 
     def b64(n: int) -> str:
-        return base64.urlsafe_b64encode(n.to_bytes((n.bit_length() + 7) // 8, "big")).rstrip(b"=").decode()
+        return (
+            base64.urlsafe_b64encode(n.to_bytes((n.bit_length() + 7) // 8, "big"))
+            .rstrip(b"=")
+            .decode()
+        )
 
-    return {"kty": "RSA", "n": b64(getallen.n), "e": b64(getallen.e), "kid": "kit-wegwerp", "use": "enc"}
+    return {
+        "kty": "RSA",
+        "n": b64(getallen.n),
+        "e": b64(getallen.e),
+        "kid": "kit-wegwerp",
+        "use": "enc",
+    }
 
 
 class Knooppuntcontext(Controlecontext):
@@ -152,7 +164,9 @@ class Knooppuntcontext(Controlecontext):
             datetime.now(timezone.utc) - timedelta(minutes=5),
             afzender=Partij(naam="Conformancekit afzender", oin=self.knooppunt.afzender.oin),
             ontvanger=Partij(
-                naam="Conformancekit ontvanger", oin=self.knooppunt.ontvanger.oin, gemeentecode="0718"
+                naam="Conformancekit ontvanger",
+                oin=self.knooppunt.ontvanger.oin,
+                gemeentecode="0718",
             ),
         )
         data = json.loads(nieuw.to_json())
@@ -165,7 +179,9 @@ class Knooppuntcontext(Controlecontext):
 
         bericht = self.bericht(bericht_id)
         nu = datetime.now(timezone.utc)
-        return bericht, verzegel(bericht, _versleutelsleutel(), _ondertekenaar(self.knooppunt.afzender.oin), nu)
+        return bericht, verzegel(
+            bericht, _versleutelsleutel(), _ondertekenaar(self.knooppunt.afzender.oin), nu
+        )
 
     def lever_af(self, data: bytes, client: HttpClient | None = None) -> httpx.Response:
         return (client or self.afzender).post(
@@ -188,7 +204,9 @@ class Knooppuntcontext(Controlecontext):
         return (client or self.ontvanger).get(f"/postbus/{bericht_id}", controleer=False)
 
     def bevestig(self, bericht_id: str, client: HttpClient | None = None) -> httpx.Response:
-        return (client or self.ontvanger).verzoek("DELETE", f"/postbus/{bericht_id}", controleer=False)
+        return (client or self.ontvanger).verzoek(
+            "DELETE", f"/postbus/{bericht_id}", controleer=False
+        )
 
     def zet_klok(self, moment: datetime) -> None:
         """Move the knooppunt's test clock (not run without one)."""
@@ -201,7 +219,9 @@ class Knooppuntcontext(Controlecontext):
             controleer=False,
         )
         if antwoord.status_code != 200:
-            self.niet_uitgevoerd(f"de testklok is niet te zetten (PUT /testklok: {antwoord.status_code})")
+            self.niet_uitgevoerd(
+                f"de testklok is niet te zetten (PUT /testklok: {antwoord.status_code})"
+            )
         self.klok.zet(moment)
 
     def lees_klok(self) -> datetime | None:

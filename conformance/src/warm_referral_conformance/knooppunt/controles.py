@@ -169,7 +169,9 @@ def weigeringen(ctx: Knooppuntcontext) -> None:
     )
 
 
-@controle("WD-KNP-02", rol=Rol.KNOOPPUNT, titel="Dubbel afleveren: eenmaal bewaard, zelfde antwoord")
+@controle(
+    "WD-KNP-02", rol=Rol.KNOOPPUNT, titel="Dubbel afleveren: eenmaal bewaard, zelfde antwoord"
+)
 def dubbel(ctx: Knooppuntcontext) -> None:
     _, envelop = ctx.envelop()
     data = envelop.to_json()
@@ -248,7 +250,9 @@ def alleen_de_envelop(ctx: Knooppuntcontext) -> None:
     zichtbaar(afgeleverd, "het afleverbewijs")
     extra = set(_json(afgeleverd) or {}) - BEWIJSVELDEN
     ctx.controleer(
-        not extra, "WD-KNP-10", f"het afleverbewijs heeft velden buiten het profiel: {sorted(extra)}"
+        not extra,
+        "WD-KNP-10",
+        f"het afleverbewijs heeft velden buiten het profiel: {sorted(extra)}",
     )
     lijst = ctx.ontvanger.get("/postbus", controleer=False)
     zichtbaar(lijst, "de lijst van de postbus")

@@ -83,11 +83,15 @@ def draai_knooppunt(
             raise UsageError(f"{optie}: give its token or client certificate")
         return Postbushouder(gevonden.oin, toegang)
 
-    afzender = houder(args.afzender, "--afzender", _toegang(args.token, args.cert, args.key, "--token"))
+    afzender = houder(
+        args.afzender, "--afzender", _toegang(args.token, args.cert, args.key, "--token")
+    )
     ontvanger = houder(
         args.ontvanger,
         "--ontvanger",
-        _toegang(args.ontvanger_token, args.ontvanger_cert, args.ontvanger_key, "--ontvanger-token"),
+        _toegang(
+            args.ontvanger_token, args.ontvanger_cert, args.ontvanger_key, "--ontvanger-token"
+        ),
     )
     derde_toegang = _toegang(args.tweede_token, args.tweede_cert, args.tweede_key, "--tweede-token")
     derde = (
@@ -111,5 +115,9 @@ def draai_knooppunt(
             print(f"{resultaat.status.value:>15} {controle.naam} ({resultaat.duur:.1f} s)")
 
     return draai_knooppunt_tegen(
-        doelwit, selectie=selectie, vrijstellingen=vrijstellingen, limiet=args.timeout, voortgang=regel
+        doelwit,
+        selectie=selectie,
+        vrijstellingen=vrijstellingen,
+        limiet=args.timeout,
+        voortgang=regel,
     )
