@@ -93,9 +93,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {'killed' if raak else 'SURVIVED':8} {mutant.naam:28} breaks {mutant.eis:11} "
                 f"kit failed {', '.join(gefaald) or 'nothing'} ({time.perf_counter() - t0:.1f} s)"
             )
-        print(
-            f"mutation score: {gedood}/{len(gekozen)} = {100 * gedood / len(gekozen):.0f}% (each with the right requirement id)"
-        )
+        if gekozen:
+            print(
+                f"mutation score: {gedood}/{len(gekozen)} = {100 * gedood / len(gekozen):.0f}% (each with the right requirement id)"
+            )
         knooppunt_gekozen = [
             m for m in KNOOPPUNT_MUTANTEN if not args.mutant or m.naam in args.mutant
         ]
