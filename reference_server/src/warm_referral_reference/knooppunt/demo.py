@@ -152,7 +152,7 @@ def _controleer(voorwaarde: bool, melding: str) -> None:
         raise DemoError(melding)
 
 
-def _scenario(ontvanger_url: str, knooppunt_url: str, db: Path, stroom: TextIO) -> None:  # noqa: C901
+def _scenario(ontvanger_url: str, knooppunt_url: str, db: Path, stroom: TextIO) -> None:
     from importlib.resources import files
 
     from warm_referral import AMSTERDAM
