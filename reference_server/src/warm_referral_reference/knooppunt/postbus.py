@@ -12,7 +12,7 @@ Foutbericht, not the knooppunt's to keep.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -91,7 +91,7 @@ class Verwerkt:
 
 def verwerk_postbus(
     client: Postbusclient,
-    sleutels: dict[str, ECKey | RSAKey],
+    sleutels: Mapping[str, ECKey | RSAKey],
     vertrouwd: Vertrouwensankers,
     nu: Callable[[], datetime],
     verwerk: Callable[[Geopend], None],
