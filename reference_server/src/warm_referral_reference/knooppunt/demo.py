@@ -15,14 +15,9 @@ book. Every step is checked; a step that fails stops the demo with :class:`DemoE
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import sqlite3
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -88,41 +83,6 @@ class _Pki:
         return {kid: sleutel}, {**sleutel.as_dict(private=False), "kid": kid, "use": "enc"}
 
 
-@contextmanager
-def _knooppunt(db: Path) -> Iterator[str]:
-    """The reference knooppunt (development mode, the test clock on) on a free local port."""
-    import uvicorn
-
-    from warm_referral.knooppunt import SCHULDENKNOOPPUNT
-
-    from ..receiver.config import Instellingen
-    from ..sender.ontvangerproces import vrije_poort
-    from .server import build_knooppunt
-
-    poort = vrije_poort()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            build_knooppunt(Instellingen(), db, SCHULDENKNOOPPUNT),
-            host="127.0.0.1",
-            port=poort,
-            log_level="warning",
-            lifespan="on",
-        )
-    )
-    draad = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    draad.start()
-    einde = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > einde or not draad.is_alive():
-            raise DemoError("the knooppunt did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{poort}/v1"
-    finally:
-        server.should_exit = True
-        draad.join(10)
-
-
 def _deelnemer(url: str, oin: str) -> Any:
     from .postbus import Postbusclient
 
@@ -132,8 +92,12 @@ def _deelnemer(url: str, oin: str) -> Any:
 
 def draai_knooppuntdemo(map: Path, stroom: TextIO) -> None:
     """Run the scenario with its files in ``map``, printing to ``stroom``."""
+    from warm_referral.knooppunt import SCHULDENKNOOPPUNT
+
+    from ..receiver.config import Instellingen
     from ..sender.errors import ReceiverStartError
     from ..sender.ontvangerproces import Ontvangerproces
+    from .server import in_een_draad
 
     ontvanger = Ontvangerproces(map / "ontvanger.sqlite3", log=map / "ontvanger.log")
     try:
@@ -141,8 +105,11 @@ def draai_knooppuntdemo(map: Path, stroom: TextIO) -> None:
     except ReceiverStartError as exc:
         raise DemoError(f"the receiver did not start: {exc}") from None
     try:
-        with _knooppunt(map / "knooppunt.sqlite3") as knooppunt:
-            _scenario(ontvanger.url, knooppunt, map / "knooppunt.sqlite3", stroom)
+        try:
+            with in_een_draad(Instellingen(), map / "knooppunt.sqlite3", SCHULDENKNOOPPUNT) as url:
+                _scenario(ontvanger.url, url, map / "knooppunt.sqlite3", stroom)
+        except RuntimeError as exc:
+            raise DemoError(str(exc)) from None
     finally:
         ontvanger.stop()
 

@@ -3,10 +3,13 @@ the receiver's protocol limits and mutual TLS."""
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from ..receiver.config import Instellingen, Modus
 from .domein import Knooppunt
 from .opslag import Opslag
 
-__all__ = ["build_knooppunt", "serve_knooppunt"]
+__all__ = ["build_knooppunt", "in_een_draad", "serve_knooppunt"]
 
 
 def build_knooppunt(instellingen: Instellingen, db: Path, profiel: Knooppuntprofiel) -> Starlette:
@@ -71,3 +74,35 @@ def serve_knooppunt(
     _stel_protocol_in(instellingen)
     app = build_knooppunt(instellingen, db, profiel)
     uvicorn.run(app, host=host, port=port, **(uvicorn_options(instellingen) | tls))
+
+
+@contextmanager
+def in_een_draad(instellingen: Instellingen, db: Path, profiel: Knooppuntprofiel) -> Iterator[str]:
+    """The knooppunt served by uvicorn in a thread on a free local port (the demo, tests); its
+    base URL."""
+    import uvicorn
+
+    from ..sender.ontvangerproces import vrije_poort
+
+    poort = vrije_poort()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            build_knooppunt(instellingen, db, profiel),
+            host="127.0.0.1",
+            port=poort,
+            log_level="warning",
+            lifespan="on",
+        )
+    )
+    draad = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    draad.start()
+    einde = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > einde or not draad.is_alive():
+            raise RuntimeError("the knooppunt did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{poort}/v1"
+    finally:
+        server.should_exit = True
+        draad.join(10)
