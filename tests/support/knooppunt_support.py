@@ -7,6 +7,7 @@ The bailiff's own encryption key (for answers sealed back to it) is made here, o
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import httpx
+from openapi_core import Config, OpenAPI
 from paths import EXAMPLES, SPEC
 from starlette.testclient import TestClient
 from warm_referral_reference.knooppunt.server import build_knooppunt
@@ -88,12 +91,52 @@ def verzegelde_verwijzing(bericht_id: str | None = None) -> tuple[bytes, Envelop
     return bericht, verzegel(bericht, walcheren_publiek(), deurwaarder_ondertekenaar(), NU)
 
 
+@cache
+def _openapi() -> OpenAPI:
+    from receiver_support import PROBLEM_JSON, _json, _SecurityProviders
+    from warm_referral_reference.knooppunt.http.openapi import openapi_document
+
+    config = Config(
+        security_provider_factory=_SecurityProviders(),
+        extra_media_type_deserializers={PROBLEM_JSON: _json},
+    )
+    return OpenAPI.from_dict(copy.deepcopy(openapi_document()), config=config)
+
+
+def check_exchange(response: httpx.Response) -> None:
+    """The pair as the knooppunt's OpenAPI document describes it, and the design rules the
+    document cannot say (the receiver's checks: headers, problem details, UTC date-times)."""
+    from receiver_support import (
+        ContractViolation,
+        _body,
+        _headers,
+        _OpenAPIRequest,
+        _OpenAPIResponse,
+    )
+
+    response.read()
+    request = response.request
+    waar = f"{request.method} {request.url.path} -> {response.status_code}"
+    if not request.url.path.startswith("/v1/"):
+        return  # the SOAP binding: its contract is the WSDL
+    for controle in (_headers, _body):
+        waarom = controle(response)
+        if waarom:
+            raise ContractViolation(f"{waar}: {waarom}\n{response.text[:1000]}")
+    try:
+        _openapi().validate_response(_OpenAPIRequest(request), _OpenAPIResponse(response))
+    except Exception as exc:
+        oorzaken = "; ".join(str(c)[:300] for c in getattr(exc, "schema_errors", ()))
+        raise ContractViolation(f"{waar}: breaks the OpenAPI document: {exc} {oorzaken}") from None
+
+
 @contextmanager
 def running_knooppunt(db: Path) -> Iterator[TestClient]:
     """The reference knooppunt in development mode (the reference participants, the test clock
-    on), its clock set to :data:`NU`."""
+    on), its clock set to :data:`NU`; every exchange is checked against its OpenAPI document."""
     app = build_knooppunt(Instellingen(), db, SCHULDENKNOOPPUNT)
     with TestClient(app) as client:
+        client.event_hooks = {"request": [], "response": [check_exchange]}
         antwoord = client.put(
             "/v1/testklok", json={"nu": "2027-01-05T09:00:30Z"}, headers=auth(WALCHEREN)
         )
