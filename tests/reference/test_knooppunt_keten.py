@@ -29,7 +29,7 @@ from knooppunt_support import (
 )
 from receiver_support import Api, running_receiver
 from starlette.testclient import TestClient
-from warm_referral_reference.deelnemers import DEV_DEELNEMERS
+from warm_referral_reference.deelnemers import dev_deelnemers
 from warm_referral_reference.knooppunt.deelnemers import oin_van
 from warm_referral_reference.knooppunt.postbus import Postbusclient, Verwerkt, verwerk_postbus
 
@@ -76,7 +76,7 @@ def _postbus_van(knooppunt: TestClient, oin: str) -> Postbusclient:
 def _token_van_ondertekenaar(oin: str | None) -> str:
     """The municipality's adapter hands a message to its receiver as the organisation that
     signed it (the signature, checked, is the sender's proof of identity on this route)."""
-    deelnemer = next(d for d in DEV_DEELNEMERS if oin_van(d) == oin)
+    deelnemer = next(d for d in dev_deelnemers() if oin_van(d) == oin)
     assert deelnemer.token is not None
     return deelnemer.token
 

@@ -32,19 +32,53 @@ from warm_referral.testing.pki import (
 )
 
 EVIDES = "00000003241234560000"
+AFSPRAAK = [
+    {
+        "afsprakenprofiel": {"naam": "nvvk-pilot", "versie": "1.1"},
+        "gemeentecodes": ["0718"],
+        "geldigVanaf": "2023-01-01",
+    }
+]
+#: The participants register: the knooppunt's mailboxes are its entries, found by OIN.
+REGISTER = {
+    "formaat": "warm-referral-deelnemersregister/1",
+    "uitgever": {"naam": "NVVK (test)", "kvkNummer": "11122233"},
+    "uitgegevenOp": "2026-01-01T00:00:00Z",
+    "schuldeisers": [
+        {
+            "id": "deurwaarder",
+            "naam": "Gerechtsdeurwaarderskantoor Voorbeeld",
+            "oin": DEURWAARDER,
+            "kvkNummer": "34012345",
+            "soortenVerwijzer": ["Gerechtsdeurwaarder"],
+            "grondslagen": ["Toestemming"],
+            "afspraken": AFSPRAAK,
+        },
+        {
+            "id": "evides",
+            "naam": "Evides Waterbedrijf",
+            "oin": EVIDES,
+            "kvkNummer": "24123456",
+            "soortenVerwijzer": ["Water"],
+            "grondslagen": ["Afsluitregeling"],
+            "afspraken": AFSPRAAK,
+        },
+    ],
+    "organisaties": [
+        {
+            "id": "walcheren",
+            "naam": "Schuldhulp Walcheren",
+            "oin": WALCHEREN,
+            "gemeentecodes": ["0718"],
+        }
+    ],
+}
 CONFIG = {
     "gemeentecodes": ["0718"],
     "auditSleutel": "test-only",
-    "deelnemers": [
-        {"naam": "Gerechtsdeurwaarderskantoor Voorbeeld", "rol": "schuldeiser", "oin": DEURWAARDER},
-        {"naam": "Evides Waterbedrijf", "rol": "schuldeiser", "oin": EVIDES, "token": "dev-evides"},
-        {
-            "naam": "Schuldhulp Walcheren",
-            "rol": "operator",
-            "oin": WALCHEREN,
-            "gemeentecodes": ["0718"],
-        },
-    ],
+    "deelnemersregister": "register.json",
+    # A token in production mode counts for nothing: only the certificate does.
+    "tokens": {"dev-operator": "walcheren"},
 }
 
 
@@ -76,6 +110,7 @@ def map_(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def url(map_: Path) -> Iterator[str]:
+    (map_ / "register.json").write_text(json.dumps(REGISTER), encoding="utf-8")
     config = map_ / "config.json"
     config.write_text(json.dumps(CONFIG), encoding="utf-8")
     instellingen = Instellingen.laad(config, Modus.PRODUCTIE)

@@ -1,5 +1,6 @@
-"""Who has a mailbox at the knooppunt: one small lookup, to be replaced by the participants
-register of the agreement system (issue 12) without touching the rest."""
+"""Who has a mailbox at the knooppunt: every participant the services know (the participants
+register, :mod:`warm_referral_reference.deelnemers`), found by OIN. One small lookup, so that the
+rest of the knooppunt does not depend on where the participants come from."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 
 from warm_referral.identifiers import oin as _oin
 
-from ..deelnemers import DEV_DEELNEMERS, Deelnemer
+from ..deelnemers import Deelnemer, dev_deelnemers
 
 __all__ = ["oin_van", "postbushouder"]
 
@@ -21,6 +22,8 @@ def oin_van(deelnemer: Deelnemer) -> str | None:
     return None
 
 
-def postbushouder(oin: str, deelnemers: Iterable[Deelnemer] = DEV_DEELNEMERS) -> Deelnemer | None:
-    """The participant with OIN ``oin``, whose mailbox an envelope to that OIN goes to."""
-    return next((d for d in deelnemers if oin_van(d) == oin), None)
+def postbushouder(oin: str, deelnemers: Iterable[Deelnemer] | None = None) -> Deelnemer | None:
+    """The participant with OIN ``oin`` (among ``deelnemers``, default those of development
+    mode), whose mailbox an envelope to that OIN goes to."""
+    alle = dev_deelnemers() if deelnemers is None else deelnemers
+    return next((d for d in alle if oin_van(d) == oin), None)
