@@ -1,5 +1,6 @@
 """Benchmark: a full conformance run (role ontvanger) against the reference receiver, and the
-mutation score of the kit against every mutant in conformance/tests/mutanten.py.
+mutation score of the kit against every mutant in conformance/tests/mutanten.py, and of role
+knooppunt against the reference knooppunt's mutants (conformance/tests/knooppunt_mutanten.py).
 
 Goal (issue 11): a full ontvanger run under 60 s on the 2-core development machine; the kit fails
 every mutant and names the requirement each one breaks (score 100%). Prints the machine's load
@@ -20,8 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conformance" / "tests"))
 
 import referentie
-from mutanten import MUTANTEN, proxy
+import referentie_knooppunt
+from knooppunt_mutanten import KNOOPPUNT_MUTANTEN
+from mutanten import MUTANTEN, Mutant, proxy
 from warm_referral_conformance.catalogus import catalogus
+from warm_referral_conformance.knooppunt.run import draai_knooppunt_tegen
 from warm_referral_conformance.ontvanger_run import draai_tegen
 from warm_referral_conformance.resultaten import Status
 from warm_referral_conformance.vrijstellingen import lees_vrijstellingen
@@ -89,11 +93,45 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {'killed' if raak else 'SURVIVED':8} {mutant.naam:28} breaks {mutant.eis:11} "
                 f"kit failed {', '.join(gefaald) or 'nothing'} ({time.perf_counter() - t0:.1f} s)"
             )
-        print(
-            f"mutation score: {gedood}/{len(gekozen)} = {100 * gedood / len(gekozen):.0f}% (each with the right requirement id)"
-        )
+        if gekozen:
+            print(
+                f"mutation score: {gedood}/{len(gekozen)} = {100 * gedood / len(gekozen):.0f}% (each with the right requirement id)"
+            )
+        knooppunt_gekozen = [
+            m for m in KNOOPPUNT_MUTANTEN if not args.mutant or m.naam in args.mutant
+        ]
+        knooppunt_gedood = _knooppunt(Path(tmp), knooppunt_gekozen)
     print(f"after: {_belasting()}")
-    return 0 if gedood == len(gekozen) else 1
+    return 0 if gedood == len(gekozen) and knooppunt_gedood == len(knooppunt_gekozen) else 1
+
+
+def _knooppunt(tmp: Path, gekozen: list[Mutant]) -> int:
+    """Role knooppunt: a run against the reference knooppunt, then its mutants; how many died."""
+    if not gekozen:
+        return 0
+    with referentie_knooppunt.knooppunt(tmp) as url:
+        begin = time.perf_counter()
+        run = draai_knooppunt_tegen(referentie_knooppunt.doelwit(url))
+        print(
+            f"knooppunt run against the reference knooppunt: {time.perf_counter() - begin:.1f} s; "
+            f"{'passed' if run.geslaagd else 'FAILED'}: {run.samenvatting}"
+        )
+        gedood = 0
+        for mutant in KNOOPPUNT_MUTANTEN:
+            if mutant not in gekozen:
+                continue
+            t0 = time.perf_counter()
+            with proxy(mutant, url) as mutant_url:
+                uitslag = draai_knooppunt_tegen(referentie_knooppunt.doelwit(mutant_url))
+            gefaald = sorted(e.eis for e in uitslag.eisen if e.status is Status.GEFAALD)
+            raak = not uitslag.geslaagd and mutant.eis in gefaald
+            gedood += raak
+            print(
+                f"  {'killed' if raak else 'SURVIVED':8} {mutant.naam:28} breaks {mutant.eis:11} "
+                f"kit failed {', '.join(gefaald) or 'nothing'} ({time.perf_counter() - t0:.1f} s)"
+            )
+    print(f"knooppunt mutation score: {gedood}/{len(gekozen)} = {100 * gedood / len(gekozen):.0f}%")
+    return gedood
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ _MARKER = re.compile(r"mark\.eis\(([^)]*)\)")
 def _controles() -> list[tuple[Rol, str, tuple[str, ...]]]:
     return [
         (rol, c.naam, c.eisen)
-        for rol in (Rol.ONTVANGER, Rol.VERWIJZER)
+        for rol in (Rol.ONTVANGER, Rol.VERWIJZER, Rol.KNOOPPUNT)
         for c in controles_voor(rol)
     ]
 
@@ -34,7 +34,9 @@ def test_every_testable_must_has_a_check() -> None:
         if eis.toetsbaar
         and eis.niveau.verplicht
         and not any(
-            (rol, eis.id) in genoemd for rol in (Rol.ONTVANGER, Rol.VERWIJZER) if eis.rol.bindt(rol)
+            (rol, eis.id) in genoemd
+            for rol in (Rol.ONTVANGER, Rol.VERWIJZER, Rol.KNOOPPUNT)
+            if eis.rol.bindt(rol)
         )
     ]
     assert not zonder, f"testable MOETs without a kit check: {zonder}"

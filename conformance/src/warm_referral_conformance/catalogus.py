@@ -50,10 +50,12 @@ class Rol(str, Enum):
     VERWIJZER = "verwijzer"
     ONTVANGER = "ontvanger"
     BEIDE = "beide"
+    KNOOPPUNT = "knooppunt"
+    """An intermediary (docs/knooppunt.md); "beide" binds the two parties, not the router."""
 
     def bindt(self, rol: Rol) -> bool:
         """Whether a requirement with this role binds an implementation of ``rol``."""
-        return self is Rol.BEIDE or self is rol
+        return self is rol or (self is Rol.BEIDE and rol is not Rol.KNOOPPUNT)
 
 
 @dataclass(frozen=True, slots=True)

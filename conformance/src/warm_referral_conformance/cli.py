@@ -3,6 +3,8 @@
     warm-referral conformance run --rol ontvanger --url https://host/v1 --token T \\
         --afzender '{"naam": "...", "oin": "..."}' --gemeente '{"naam": "...", "gemeentecode": "0718"}'
     warm-referral conformance run --rol verwijzer --listen 127.0.0.1:8099 --afzender ... --gemeente ...
+    warm-referral conformance run --rol knooppunt --url https://host/v1 --afzender ... --token T \\
+        --ontvanger '{"naam": "...", "oin": "..."}' --ontvanger-token T2
     warm-referral conformance verify bundel.json [--publieke-sleutel sleutel.pub.pem]
     warm-referral conformance eisen [--rol ontvanger]
     warm-referral conformance sleutel sleutel.pem
@@ -35,7 +37,7 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="conformance_commando", metavar="COMMAND", required=True)
 
     run = sub.add_parser("run", help="check an implementation and write the reports")
-    run.add_argument("--rol", choices=("ontvanger", "verwijzer"), required=True)
+    run.add_argument("--rol", choices=("ontvanger", "verwijzer", "knooppunt"), required=True)
     run.add_argument(
         "--config",
         type=Path,
@@ -102,6 +104,19 @@ def register(subparsers: Any) -> None:
         default=25,
         metavar="N",
         help="generated messages per generating check (default 25)",
+    )
+    knooppunt = run.add_argument_group(
+        "the knooppunt under test (role knooppunt; --url, --afzender with --token or --cert as "
+        "the sender, --tweede-afzender with --tweede-token as a bystander)"
+    )
+    knooppunt.add_argument("--ontvanger", help="the recipient participant: Partij JSON with oin")
+    knooppunt.add_argument("--ontvanger-token")
+    knooppunt.add_argument("--ontvanger-cert", type=Path)
+    knooppunt.add_argument("--ontvanger-key", type=Path)
+    knooppunt.add_argument(
+        "--profiel",
+        default="schuldenknooppunt",
+        help="the knooppunt profile whose expiry is checked (default schuldenknooppunt)",
     )
     dubbel = run.add_argument_group("the receiver double (role verwijzer)")
     dubbel.add_argument(
@@ -189,7 +204,7 @@ def register(subparsers: Any) -> None:
     verify.set_defaults(handler=_verify)
 
     eisen = sub.add_parser("eisen", help="list the requirement catalogue")
-    eisen.add_argument("--rol", choices=("ontvanger", "verwijzer"))
+    eisen.add_argument("--rol", choices=("ontvanger", "verwijzer", "knooppunt"))
     eisen.add_argument("--format", choices=("text", "json"), default="text")
     eisen.set_defaults(handler=_eisen)
 
@@ -235,6 +250,8 @@ def _config(args: argparse.Namespace) -> None:
                 "tweede_key",
                 "operator_cert",
                 "operator_key",
+                "ontvanger_cert",
+                "ontvanger_key",
                 "tls_cert",
                 "tls_key",
                 "tls_ca",
@@ -322,6 +339,10 @@ def _run(args: argparse.Namespace) -> int:
         from .ontvanger_run import draai_ontvanger
 
         run = draai_ontvanger(args, selectie, vrijstellingen, seed)
+    elif args.rol == "knooppunt":
+        from .knooppunt.run import draai_knooppunt
+
+        run = draai_knooppunt(args, selectie, vrijstellingen, seed)
     else:
         from .verwijzer.run import draai_verwijzer
 

@@ -86,6 +86,8 @@ def controles_voor(rol: Rol) -> list[Controle]:
     implementation's time forward, which the other checks must not see)."""
     if rol is Rol.ONTVANGER:
         from . import ontvanger  # noqa: F401  (registers the checks)
+    elif rol is Rol.KNOOPPUNT:
+        from . import knooppunt  # noqa: F401
     else:
         from . import verwijzer  # noqa: F401
     gekozen = [c for c in REGISTER.values() if c.rol is rol]

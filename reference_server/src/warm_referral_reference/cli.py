@@ -1,7 +1,8 @@
 """The reference services' subcommands of ``warm-referral`` (entry points, see pyproject.toml).
 
-``serve receiver``, ``migrate`` and ``gemeente`` belong to the receiver (:mod:`.receiver.cli`), ``serve sender``
-and ``send`` to the sender (:mod:`.sender.cli`), ``demo`` to :mod:`.demo`. This module only
+``serve receiver``, ``migrate`` and ``gemeente`` belong to the receiver (:mod:`.receiver.cli`),
+``serve sender`` and ``send`` to the sender (:mod:`.sender.cli`), ``serve knooppunt`` to
+:mod:`.knooppunt.cli`, ``demo`` to :mod:`.demo`. This module only
 registers them; each imports what it needs when it runs, so ``warm-referral --help`` stays fast.
 """
 
@@ -37,6 +38,17 @@ def register_serve(subparsers: Any) -> None:
     )
     add_serve_sender_arguments(sender)
     sender.set_defaults(handler=_serve_sender)
+    knooppunt = sub.add_parser(
+        "knooppunt",
+        help="the reference knooppunt: mailboxes for sealed envelopes",
+        description="A store-and-forward router (docs/knooppunt.md): participants deliver sealed "
+        "envelopes, fetch and confirm them; unconfirmed envelopes expire after the profile's "
+        "werkdagen. REST on /v1, SOAP on /soap/v1.",
+    )
+    from .knooppunt.cli import add_serve_knooppunt_arguments
+
+    add_serve_knooppunt_arguments(knooppunt)
+    knooppunt.set_defaults(handler=_serve_knooppunt)
 
 
 def register_gemeente(subparsers: Any) -> None:
@@ -55,6 +67,12 @@ def _serve_receiver(args: argparse.Namespace) -> int:
     from .receiver.cli import serve_receiver
 
     return serve_receiver(args)
+
+
+def _serve_knooppunt(args: argparse.Namespace) -> int:
+    from .knooppunt.cli import serve_knooppunt
+
+    return serve_knooppunt(args)
 
 
 def _serve_sender(args: argparse.Namespace) -> int:

@@ -60,18 +60,33 @@ def register(subparsers: Any) -> None:
         help="keep the databases and the receiver's log in DIR (default: a "
         "temporary folder, removed afterwards)",
     )
+    parser.add_argument(
+        "--knooppunt",
+        action="store_true",
+        help="instead: a bailiff without a direct link reaches the municipality through the "
+        "reference knooppunt, signed and encrypted end to end, and hears back the same way",
+    )
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     begin = time.monotonic()
+    if args.knooppunt:
+        from .knooppunt.demo import draai_knooppuntdemo
+
+        demo: Any = draai_knooppuntdemo
+    else:
+
+        def demo(map: Path, stroom: TextIO) -> None:
+            asyncio.run(draai_demo(map, stroom))
+
     try:
         if args.map is not None:
             args.map.mkdir(parents=True, exist_ok=True)
-            asyncio.run(draai_demo(args.map, sys.stdout))
+            demo(args.map, sys.stdout)
         else:
             with tempfile.TemporaryDirectory(prefix="warm-referral-demo-") as tmp:
-                asyncio.run(draai_demo(Path(tmp), sys.stdout))
+                demo(Path(tmp), sys.stdout)
     except DemoError as exc:
         print(f"\nwarm-referral demo: FAILED: {exc}", file=sys.stderr)
         return 1

@@ -8,6 +8,8 @@ address book, in an :class:`Envelop` that names only the message type, the spec 
 message and conversation ids and the OINs of sender and receiver; :func:`ontzegel` opens it at the
 receiver and proves that the envelope told the truth. :mod:`.verzegeling` describes the format.
 
+:mod:`.profiel` holds the numbers of an intermediary's profile (how long it keeps a message).
+
 Sans-IO: bytes and keys in, an envelope or a typed error (:mod:`.errors`) out. Names load on
 first use; pydantic, ``cryptography`` and joserfc only when an envelope is handled.
 """
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
         SealingError,
         UnknownRecipientKey,
     )
+    from .profiel import PROFIELEN, SCHULDENKNOOPPUNT, Knooppuntprofiel
     from .verzegeling import (
         Geopend,
         kies_versleutelsleutel,
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 
 _WAAR = {
     **dict.fromkeys(("Envelop", "Inhoud"), ".envelop"),
+    **dict.fromkeys(("Knooppuntprofiel", "PROFIELEN", "SCHULDENKNOOPPUNT"), ".profiel"),
     **dict.fromkeys(
         (
             "CODES",
@@ -68,12 +72,15 @@ _WAAR = {
 
 __all__ = [
     "CODES",
+    "PROFIELEN",
+    "SCHULDENKNOOPPUNT",
     "DecryptionFailed",
     "Envelop",
     "EnvelopeError",
     "EnvelopeMismatch",
     "Geopend",
     "Inhoud",
+    "Knooppuntprofiel",
     "MalformedEnvelope",
     "SealingError",
     "UnknownRecipientKey",

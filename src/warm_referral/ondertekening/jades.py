@@ -313,7 +313,8 @@ def _lees_x5c(kop: dict[str, Any]) -> list[x509.Certificate]:
             if not isinstance(tekst, str):
                 raise ValueError("not a string")
             keten.append(x509.load_der_x509_certificate(base64.b64decode(tekst, validate=True)))
-        except (ValueError, binascii.Error) as exc:
+        except (ValueError, binascii.Error, x509.InvalidVersion) as exc:
+            # InvalidVersion is no ValueError: a DER certificate whose version field is not 1-3
             raise MalformedSignature(f"x5c[{i}] is not a base64 DER certificate: {exc}") from None
     if "x5t#S256" in kop and kop["x5t#S256"] != _b64url(hashlib.sha256(der(keten[0])).digest()):
         raise MalformedSignature("x5t#S256 is not the thumbprint of the certificate x5c[0]")

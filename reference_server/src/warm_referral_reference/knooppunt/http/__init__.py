@@ -1,0 +1,1 @@
+"""The knooppunt's bindings: REST (:mod:`.rest`) and SOAP (:mod:`.soap`), one app."""
