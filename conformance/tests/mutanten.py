@@ -644,7 +644,7 @@ MUTANTEN: tuple[Mutant, ...] = (
     ),
     Mutant(
         "ongeldig-bsn-aangenomen",
-        "WD-GROND-04",
+        "WD-BER-04",
         "een BSN dat de 11-proef niet haalt, wordt stil weggelaten en de Verwijzing aangenomen",
         verzoek=_ongeldig_bsn_weg,
     ),
