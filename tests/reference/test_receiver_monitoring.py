@@ -76,7 +76,8 @@ def _register_met_veere() -> Deelnemersregister:
     data = json.loads((files("warm_referral_reference") / "data" / DEV_REGISTER).read_bytes())
     for schuldeiser in data["schuldeisers"]:
         for afspraak in schuldeiser["afspraken"]:
-            afspraak["gemeentecodes"].append("0717")
+            if "0717" not in afspraak["gemeentecodes"]:
+                afspraak["gemeentecodes"].append("0717")
     data["organisaties"].append(
         {
             "id": "veere",
