@@ -191,10 +191,12 @@ class EchteOntvanger:
 
 
 @contextlib.asynccontextmanager
-async def echte_ontvanger(map: Path, klok: datetime = NU) -> AsyncIterator[EchteOntvanger]:
+async def echte_ontvanger(
+    map: Path, klok: datetime = NU, instellingen: Instellingen | None = None
+) -> AsyncIterator[EchteOntvanger]:
     """The reference receiver with a fresh database in ``map``, its test clock at ``klok``."""
     db = map / "ontvanger.sqlite3"
-    app = build_receiver(Instellingen(), db)
+    app = build_receiver(instellingen or Instellingen(), db)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://ontvanger") as client:

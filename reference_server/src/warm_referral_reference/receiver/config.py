@@ -43,6 +43,7 @@ from .errors import ConfigError
 
 if TYPE_CHECKING:
     from .domain.bediening import Bediening
+    from .domain.handtekening import Ondertekeningsprofiel
 
 __all__ = ["MINIMUM_MONITORINGDREMPEL", "HttpLimieten", "Instellingen", "Modus", "laad_register"]
 
@@ -61,6 +62,7 @@ _SLEUTELS = frozenset(
         "http",
         "monitoringDrempel",
         "adresboek",
+        "ondertekening",
     }
 )
 
@@ -132,6 +134,9 @@ class Instellingen:
     """Its organisation in NVVK's address book: then a Verwijzing must be for a municipality the
     book gives it on the verwijsdatum (WD-ADR-07), and a Doorzending names the organisation the
     book gives (WD-ADR-08). None: no address-book checks (development)."""
+    ondertekening: Ondertekeningsprofiel | None = None
+    """The signing profile: trust anchors, and whether every message must be signed (WD-OND).
+    None: signatures are not checked (mutual TLS alone authenticates the sender)."""
     audit_sleutel: bytes = b"development-only-audit-key"
     """Key of the keyed hash that pseudonymises data subjects in the processing log."""
     bewaartermijn_dagen: int | None = None
@@ -186,6 +191,13 @@ class Instellingen:
             from .domain.bediening import Bediening
 
             bediening = Bediening.uit_config(bron, data["adresboek"], path.parent)
+        ondertekening = None
+        if "ondertekening" in data:
+            from .domain.handtekening import Ondertekeningsprofiel
+
+            ondertekening = Ondertekeningsprofiel.uit_config(
+                bron, data["ondertekening"], path.parent
+            )
         register, deelnemers = _deelnemers(bron, path, data, modus, bediening)
         codes = data.get("gemeentecodes")
         if modus is Modus.PRODUCTIE and codes is None and bediening is None:
@@ -213,6 +225,7 @@ class Instellingen:
             if codes is None
             else frozenset(_code(bron, "gemeentecodes", c) for c in codes),
             bediening=bediening,
+            ondertekening=ondertekening,
             audit_sleutel=(sleutel or "development-only-audit-key").encode(),
             http=HttpLimieten.uit_config(bron, data.get("http", {})),
             monitoring_drempel=drempel,

@@ -50,6 +50,7 @@ __all__ = [
     "ReceiverError",
     "ReferredInFuture",
     "Refused",
+    "SignatureRefused",
     "StoreSchemaError",
     "StoreUnavailable",
     "TransitionRefused",
@@ -139,6 +140,14 @@ class InvalidAction(InvalidRequest):
     """The body is not a valid operator action."""
 
     code = "ongeldige-actie"
+
+
+class SignatureRefused(InvalidRequest):
+    """The message's payload signature is missing where this receiver requires one, or cannot
+    be accepted (WD-OND-06 to WD-OND-10): its one violation carries the stable code
+    (``handtekening_ontbreekt``, ``inhoud_gewijzigd``, ``certificaat_verlopen``...)."""
+
+    code = "handtekening-geweigerd"
 
 
 class UnknownParticipant(AccessDenied):

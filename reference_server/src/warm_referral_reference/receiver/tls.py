@@ -20,7 +20,13 @@ try:
 except ImportError:  # pragma: no cover - httptools is installed with the reference services
     HttpToolsProtocol = None  # type: ignore[assignment,misc]
 
-__all__ = ["TlsH11Protocol", "TlsHttpToolsProtocol", "http_protocol", "oin_uit_certificaat"]
+__all__ = [
+    "TlsH11Protocol",
+    "TlsHttpToolsProtocol",
+    "certificaat_uit_scope",
+    "http_protocol",
+    "oin_uit_certificaat",
+]
 
 
 class _TlsScope:
@@ -85,3 +91,10 @@ def oin_uit_certificaat(scope: Any) -> str | None:
             if key == "serialNumber":
                 return str(value)
     return None
+
+
+def certificaat_uit_scope(scope: Any) -> bytes | None:
+    """The client certificate of the TLS connection (PEM), if there is one."""
+    tls = (scope.get("extensions") or {}).get("tls") or {}
+    keten = tls.get("client_cert_chain") or []
+    return str(keten[0]).encode("ascii") if keten else None

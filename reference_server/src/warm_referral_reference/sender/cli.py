@@ -23,6 +23,7 @@ from warm_referral.cli import EXIT_INVALID, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from warm_referral.models import Bericht
+    from warm_referral.ondertekening import Certificaatsleutel
 
     from .client import Verzender
     from .outbox import Outbox, Uitgaand
@@ -76,6 +77,17 @@ def _gemeenschappelijk(parser: argparse.ArgumentParser) -> None:
         metavar="1.0,1.1",
         help="the specVersie values the receiver accepts (its endpoint in the address book): "
         "messages are restamped for it, and nothing 1.1 added goes to a 1.0 receiver",
+    )
+    parser.add_argument(
+        "--onderteken-sleutel",
+        type=Path,
+        help="sign every message (nlgov-adr-payload-sig) with this private key (PEM); not the "
+        "TLS key",
+    )
+    parser.add_argument(
+        "--onderteken-keten",
+        type=Path,
+        help="the signing certificate and its intermediates (PEM), the x5c chain",
     )
     parser.add_argument("--tls-cert", type=Path, help="client certificate (PEM), production")
     parser.add_argument("--tls-key", type=Path, help="its private key (PEM)")
@@ -133,6 +145,19 @@ def _client_opties(args: argparse.Namespace) -> dict[str, Any]:
     return opties
 
 
+def _ondertekening(args: argparse.Namespace) -> Certificaatsleutel | None:
+    if not (args.onderteken_sleutel or args.onderteken_keten):
+        return None
+    if not (args.onderteken_sleutel and args.onderteken_keten):
+        raise UsageError("--onderteken-sleutel and --onderteken-keten go together")
+    from warm_referral.ondertekening import SigningSetupError, laad_certificaatsleutel
+
+    try:
+        return laad_certificaatsleutel(args.onderteken_sleutel, args.onderteken_keten)
+    except SigningSetupError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _dev_token(berichten: list[Bericht]) -> str:
     from ..deelnemers import dev_deelnemer_voor
 
@@ -178,6 +203,7 @@ def _verzender(args: argparse.Namespace, outbox: Outbox, token: str | None) -> V
         client_opties=_client_opties(args),
         register=register,
         spec_versies=versies,
+        ondertekening=_ondertekening(args),
     )
 
 

@@ -30,8 +30,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -45,6 +46,9 @@ from warm_referral.models import Bericht, Verwijzing, voor_peer
 from .errors import InvalidReceiverUrl, NotAllowedByAgreements, PostvakError
 from .kopie import Schuldeiserkopie, bouw_kopie
 from .outbox import Inkomend, Outbox, Status, Uitgaand
+
+if TYPE_CHECKING:
+    from warm_referral.ondertekening import Certificaatsleutel
 
 __all__ = ["Retrybeleid", "Verzender", "Verzendrapport"]
 
@@ -177,11 +181,14 @@ class Verzender:
         rng: random.Random | None = None,
         register: Deelnemersregister | None = None,
         spec_versies: Sequence[str] | None = None,
+        ondertekening: Certificaatsleutel | None = None,
     ) -> None:
         if gelijktijdig < 1:
             raise ValueError("gelijktijdig must be at least 1")
         self.outbox = outbox
         self.register = register
+        self.ondertekening = ondertekening
+        """The signing key and chain: each attempt's body is signed with it (WD-OND-01)."""
         self.spec_versies = tuple(spec_versies) if spec_versies is not None else None
         self.weggelaten: dict[UUID, tuple[str, ...]] = {}
         """Members left out of a message for the receiver's older specVersie, by berichtId."""
@@ -363,6 +370,11 @@ class Verzender:
             "Content-Type": "application/json",
             "traceparent": _traceparent(rij.bericht_id),
         }
+        if self.ondertekening is not None:
+            from warm_referral.ondertekening import onderteken
+
+            moment = datetime.fromtimestamp(self._klok(), timezone.utc)
+            headers.update(onderteken(rij.body, self.ondertekening, moment).headers())
         try:
             antwoord = await self._client.post(
                 f"{self.url}/berichten", content=rij.body, headers=headers

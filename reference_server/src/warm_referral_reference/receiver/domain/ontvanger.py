@@ -45,6 +45,7 @@ from .bediening import Bediening
 from .bewaking import bewaak
 from .dossiers import Werkdossier
 from .gebeurtenissen import ActieGeregistreerd
+from .handtekening import Handtekeningkoppen, controleer_handtekening
 from .intake import Aanlevering, Uitkomst, neem_aan
 from .monitoring import Monitoring, Monitoringvraag, monitoringcijfers, organisaties
 from .toegang import Bereik, Operatie, Toegang, toegang
@@ -59,6 +60,8 @@ from .weergaven import (
     Verwijzingsindex,
 )
 from .weergaven import Dossier as Dossierweergave
+
+_ONGETEKEND = Handtekeningkoppen()
 
 __all__ = ["Ontvanger", "Uitkomst"]
 
@@ -91,9 +94,16 @@ class Ontvanger:
     # --- the creditor's messages -------------------------------------------------------------------
 
     async def ontvang_bericht(
-        self, wie: Deelnemer, data: bytes, *, xml: bool, trace_id: str
+        self,
+        wie: Deelnemer,
+        data: bytes,
+        *,
+        xml: bool,
+        trace_id: str,
+        koppen: Handtekeningkoppen = _ONGETEKEND,
     ) -> tuple[Uitkomst, bytes]:
-        """Accept a message (JSON, or XML when ``xml``); the answer's kind and JSON body."""
+        """Accept a message (JSON, or XML when ``xml``); the answer's kind and JSON body.
+        ``koppen``: its signature headers, checked against the signing profile first."""
         mag = toegang(wie, Operatie.BERICHT_AANLEVEREN)
         try:
             if xml:
@@ -111,6 +121,9 @@ class Ontvanger:
         if bericht.richting is Richting.NAAR_SCHULDEISER:
             raise WrongDirection(f"a {bericht.berichttype} is sent by the municipality, not to it")
         _controleer_afzender(wie, bericht)
+        if self.instellingen.ondertekening is not None:
+            nu = await self.opslag.lees(self._nu)
+            controleer_handtekening(self.instellingen.ondertekening, koppen, data, bericht, nu)
         aanlevering = Aanlevering(wie, mag, bericht, bericht.to_json(), trace_id)
         instellingen = self.instellingen
 

@@ -25,8 +25,10 @@ from warm_referral.models import WireModel
 
 from ..config import Instellingen
 from ..domain import Ontvanger, Uitkomst
+from ..domain.handtekening import Handtekeningkoppen
 from ..domain.monitoring import Dimensie, Monitoringvraag, Periodesoort
 from ..errors import ReceiverError
+from ..tls import certificaat_uit_scope
 from . import params
 from .auth import Authenticatie
 from .openapi import API_VERSIE, openapi_json
@@ -137,6 +139,14 @@ def _json(model: WireModel, status: int = 200) -> Response:
     )
 
 
+def _handtekeningkoppen(request: Request) -> Handtekeningkoppen:
+    return Handtekeningkoppen(
+        handtekening=request.headers.getlist("nlgov-adr-payload-sig"),
+        digest=request.headers.getlist("digest"),
+        tls_certificaat=certificaat_uit_scope(request.scope),
+    )
+
+
 def _trace_id(request: Request) -> str:
     return trace_context(request.headers.get("traceparent"))[0]
 
@@ -209,7 +219,7 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         data, media_type = await params.body(request, params.JSON_TYPES + params.XML_TYPES, maximum)
         xml = media_type in params.XML_TYPES
         uitkomst, antwoord = await ontvanger.ontvang_bericht(
-            wie, data, xml=xml, trace_id=_trace_id(request)
+            wie, data, xml=xml, trace_id=_trace_id(request), koppen=_handtekeningkoppen(request)
         )
         if xml and uitkomst is not Uitkomst.ONTVANGEN:  # a message answers in the request's form
             return Response(

@@ -150,7 +150,35 @@ def _paths() -> dict[str, Any]:
                 "description": "Accepts every creditor-to-municipality message as JSON or XML (by "
                 "Content-Type). Idempotent on berichtId: the same message again gets the original "
                 "answer; the same berichtId with another body is 409. The answer is given only after "
-                "the message is durably stored.",
+                "the message is durably stored. A signed message (NL API Design Rules, module "
+                "Signing; WD-OND) carries nlgov-adr-payload-sig and Digest; a receiver with a "
+                "signing profile refuses a missing (when required), tampered, forged or expired "
+                "signature with 400 handtekening-geweigerd, the violation naming the stable code.",
+                "parameters": [
+                    {
+                        "name": "nlgov-adr-payload-sig",
+                        "in": "header",
+                        "required": False,
+                        "description": "The JAdES payload signature over the body: a compact "
+                        "JWS with a detached payload (header..signature), PS256, x5c (WD-OND-01 "
+                        "to WD-OND-05).",
+                        "schema": {
+                            "type": "string",
+                            "maxLength": 65536,
+                            "pattern": "^[A-Za-z0-9_-]+\\.\\.[A-Za-z0-9_-]+$",
+                        },
+                    },
+                    {
+                        "name": "Digest",
+                        "in": "header",
+                        "required": False,
+                        "description": "SHA-256 of the body (RFC 3230), covered by the signature.",
+                        "schema": {
+                            "type": "string",
+                            "pattern": "^[Ss][Hh][Aa]-256=[A-Za-z0-9+/]{43}=$",
+                        },
+                    },
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {
