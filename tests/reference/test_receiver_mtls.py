@@ -9,6 +9,7 @@ class (:class:`TlsHttpToolsProtocol`, the default, and :class:`TlsH11Protocol`);
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import socket
@@ -145,7 +146,9 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 # --- certificates -----------------------------------------------------------------------------
 
 
-def client_cert(ca: Any, naam: str, oin: str, folder: Path, prefix: str = "") -> tuple[Path, Path]:
+def client_cert(
+    ca: Any, naam: str, oin: str, folder: Path, prefix: str = "", key: Any = None
+) -> tuple[Path, Path]:
     """A client certificate signed by ``ca`` (a trustme CA) with ``oin`` as subject serialNumber.
 
     trustme's ``issue_cert`` cannot set the serialNumber attribute, so the certificate is built
@@ -153,7 +156,7 @@ def client_cert(ca: Any, naam: str, oin: str, folder: Path, prefix: str = "") ->
     """
     ca_key = serialization.load_pem_private_key(ca.private_key_pem.bytes(), password=None)
     ca_cert = x509.load_pem_x509_certificate(ca.cert_pem.bytes())
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = key or ec.generate_private_key(ec.SECP256R1())
     nu = datetime.now(timezone.utc)
     subject = x509.Name(
         [
@@ -270,18 +273,23 @@ def server(
     instellingen = Instellingen.laad(config, Modus.PRODUCTIE)
     assert instellingen.modus is Modus.PRODUCTIE
     assert not instellingen.testklok
+    app = build_receiver(instellingen, folder / "ontvanger.sqlite3", bewaking_interval=3600)
+    with _draaiend(app, pki, folder, request.param) as port:
+        yield Server(f"https://127.0.0.1:{port}", port)
 
+
+@contextlib.contextmanager
+def _draaiend(app: Any, pki: Pki, folder: Path, protocol: Any) -> Iterator[int]:
+    """uvicorn with mutual TLS (the test CA) in a thread, on a free loopback port: the port."""
     server_pem = folder / "server.pem"
     pki.ca.issue_cert("127.0.0.1", "localhost").private_key_and_cert_chain_pem.write_to_path(
         str(server_pem)
     )
     ca_pem = folder / "ca.pem"
     pki.ca.cert_pem.write_to_path(str(ca_pem))
-
-    app = build_receiver(instellingen, folder / "ontvanger.sqlite3", bewaking_interval=3600)
     uv_config = uvicorn.Config(
         app,
-        http=request.param,
+        http=protocol,
         ssl_certfile=str(server_pem),
         ssl_ca_certs=str(ca_pem),
         ssl_cert_reqs=ssl.CERT_REQUIRED,
@@ -301,7 +309,7 @@ def server(
             raise RuntimeError("the receiver did not start")
         time.sleep(0.02)
     try:
-        yield Server(f"https://127.0.0.1:{port}", port)
+        yield port
     finally:
         uv_server.should_exit = True
         thread.join(timeout=20)
@@ -617,3 +625,55 @@ def test_production_with_worker_processes_over_real_tls(pki: Pki, tmp_path: Path
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=40) == 0
+
+
+# --- signatures over mutual TLS (WD-OND-05) -----------------------------------------------------
+
+
+@pytest.mark.eis("WD-OND-05")
+def test_a_signature_is_checked_against_the_tls_certificate_of_the_connection(
+    pki: Pki, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Production mode with a signing profile, over real TLS: the receiver gives the client
+    certificate of the connection to the check, so a message signed with the key of the TLS
+    certificate is refused (certificaat_gelijk_aan_tls) and one signed with a separate signing
+    certificate is taken in."""
+    from warm_referral.ondertekening import laad_certificaatsleutel, onderteken
+    from warm_referral.testing import pki as test_pki
+
+    folder = tmp_path_factory.mktemp("ondertekend")
+    stam = EXAMPLES.parent / "ondertekening" / "pki"
+    (folder / "stam.pem").write_bytes((stam / "stam-ca.pem").read_bytes())
+    tussen = x509.load_pem_x509_certificate((stam / "tussen-ca.pem").read_bytes())
+    uitgever = (tussen, test_pki.lees_sleutel((stam / "tussen-ca.sleutel.pem").read_bytes()))
+    nu = datetime.now(timezone.utc)
+    sleutel = test_pki.nieuwe_sleutel()
+    certificaat = test_pki.ondertekencertificaat(
+        sleutel,
+        "Evides Waterbedrijf",
+        oin=EVIDES_OIN,
+        uitgever=uitgever,
+        vanaf=nu - timedelta(hours=1),
+        tot=nu + timedelta(days=1),
+    )
+    evides = laad_certificaatsleutel(
+        test_pki.sleutel_pem(sleutel), test_pki.pem(certificaat, tussen)
+    )
+    # A TLS client certificate that reuses the signing key (what WD-OND-05 forbids).
+    hergebruikt = client_cert(pki.ca, "Evides", EVIDES_OIN, folder, "zelfde-", key=sleutel)
+    config = {**CONFIG, "ondertekening": {"vertrouwensankers": ["stam.pem"], "vereist": True}}
+    instellingen = Instellingen.laad(schrijf_config(folder, config), Modus.PRODUCTIE)
+    app = build_receiver(instellingen, folder / "ontvanger.sqlite3", bewaking_interval=3600)
+    koppen = {**JSON_HEADERS, **onderteken(EVIDES_VERWIJZING, evides, nu).headers()}
+    with _draaiend(app, pki, folder, BegrensdProtocol) as port:
+        server = Server(f"https://127.0.0.1:{port}", port)
+        ctx = pki.context()
+        ctx.load_cert_chain(*hergebruikt)
+        with httpx.Client(base_url=server.base_url, verify=ctx, timeout=10) as c:
+            antwoord = c.post("/v1/berichten", content=EVIDES_VERWIJZING, headers=koppen)
+            probleem = assert_problem(antwoord, 400, "handtekening-geweigerd")
+            assert [f["code"] for f in probleem["fouten"]] == ["certificaat_gelijk_aan_tls"]
+        with client(pki, server, EVIDES_OIN) as c:
+            assert_problem(post_verwijzing(c, EVIDES_VERWIJZING), 400, "handtekening-geweigerd")
+            antwoord = c.post("/v1/berichten", content=EVIDES_VERWIJZING, headers=koppen)
+            assert antwoord.status_code == 201, antwoord.text

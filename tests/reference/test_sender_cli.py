@@ -172,3 +172,43 @@ def test_serve_sender_sends_what_send_stored_and_collects_the_postvak(
         _, fouten = dienst.communicate(timeout=15)
     assert dienst.returncode == 0, fouten
     assert "warm-referral sender: outbox" in fouten
+
+
+@pytest.mark.eis("WD-OND-01", "WD-OND-06")
+def test_send_signs_with_the_signing_key_a_receiver_requires(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``send --onderteken-sleutel --onderteken-keten`` against a receiver process whose
+    configuration requires signatures: the signed referral is acknowledged, the same kind of file
+    unsigned is refused with handtekening_ontbreekt. The keys are the published test PKI's (the
+    bailiff's signing certificate; the file is the bailiff's example, re-dated)."""
+    from warm_referral import parse_json
+    from warm_referral.testing.voorbeelden import herdateer
+
+    pki = EXAMPLES.parent / "ondertekening" / "pki"
+    (tmp_path / "stam.pem").write_bytes((pki / "stam-ca.pem").read_bytes())
+    config = tmp_path / "ontvanger.json"
+    config.write_text(
+        '{"ondertekening": {"vertrouwensankers": ["stam.pem"], "vereist": true}}', encoding="utf-8"
+    )
+    voorbeeld = parse_json(
+        (EXAMPLES / "verwijzing-gerechtsdeurwaarder-toestemming.json").read_bytes()
+    )
+    nu = datetime.now(timezone.utc) - timedelta(minutes=1)
+    getekend = _bestand(tmp_path, 1, herdateer(voorbeeld, nu).to_json())
+    ongetekend = _bestand(tmp_path, 2, herdateer(voorbeeld, nu).to_json())
+    sleutel = [
+        "--onderteken-sleutel",
+        str(pki / "gerechtsdeurwaarder-ondertekening.sleutel.pem"),
+        "--onderteken-keten",
+        str(pki / "gerechtsdeurwaarder-ondertekening.keten.pem"),
+    ]
+    with Ontvangerproces(tmp_path / "ontvanger.sqlite3", config=config) as ontvanger:
+        db = str(tmp_path / "o.sqlite3")
+        assert main(["send", str(getekend), "--to", ontvanger.url, "--db", db, *sleutel]) == 0
+        assert "acknowledged (201)" in capsys.readouterr().out
+        assert main(["send", str(ongetekend), "--to", ontvanger.url, "--db", db]) != 0
+        assert "handtekening_ontbreekt" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["send", str(getekend), "--to", "http://127.0.0.1:1/v1", *sleutel[:2]])
+    assert "--onderteken-sleutel and --onderteken-keten go together" in capsys.readouterr().err
