@@ -63,6 +63,8 @@ def _paths() -> dict[str, Any]:
                 "operationId": "openapi",
                 "tags": ["Algemeen"],
                 "summary": "This document",
+                "description": "The OpenAPI document of this binding, readable without a "
+                "client certificate or token (NL API Design Rules /core/publish-openapi).",
                 "security": [],
                 "responses": {
                     "200": {
@@ -104,6 +106,9 @@ def _paths() -> dict[str, Any]:
                 "tags": ["Postbus"],
                 "summary": "The envelopes waiting in the caller's mailbox, oldest first "
                 "(WD-KNP-03)",
+                "description": "Only the outer envelope's routing fields (type, sender, "
+                "recipient, message and conversation id) and the delivery time: the content is "
+                "fetched one envelope at a time.",
                 "parameters": [
                     {
                         "name": "limiet",
@@ -128,6 +133,9 @@ def _paths() -> dict[str, Any]:
                 "operationId": "ophalen",
                 "tags": ["Postbus"],
                 "summary": "Fetch an envelope from the caller's mailbox, as delivered (WD-KNP-03)",
+                "description": "The envelope byte for byte as the sender delivered it; it stays "
+                "in the mailbox until it is confirmed or expires, so a failed fetch can be "
+                "repeated.",
                 "responses": {
                     "200": {
                         "description": "The envelope",
@@ -153,6 +161,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "testklokLezen",
                 "tags": ["Test"],
                 "summary": "The test clock (development mode only)",
+                "description": "The knooppunt's current time; 404 in production mode.",
                 "responses": {
                     "200": {
                         "description": "The clock",
@@ -166,6 +175,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "testklokZetten",
                 "tags": ["Test"],
                 "summary": "Move the test clock forward; what is then due expires (WD-KNP-05)",
+                "description": "The clock never goes back (409). Development mode only.",
                 "requestBody": {"required": True, "content": _json("Testklok")},
                 "responses": {
                     "200": {
