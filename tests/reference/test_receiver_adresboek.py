@@ -175,3 +175,31 @@ def test_production_mode_accepts_the_book_instead_of_gemeentecodes(tmp_path: Pat
     pad.write_text(json.dumps(data))
     with pytest.raises(ConfigError, match="needs 'adresboek' or 'gemeentecodes'"):
         Instellingen.laad(pad, Modus.PRODUCTIE)
+
+
+@pytest.mark.eis("WD-ADR-04")
+def test_an_address_book_not_valid_on_the_verwijsdatum_is_a_503_with_retry_after(
+    api: Api,
+) -> None:
+    """The edition is valid until 31 December 2027. A referral of 2 January 2028 cannot be
+    checked against it: the receiver must not use it, and the fault is ours (the operator loads
+    the current edition), so the sender is asked to retry later; nothing is stored."""
+    from warm_referral.testing.voorbeelden import herdateer
+
+    api.zet_klok("2028-01-02T09:00:00Z")
+    verwijzing = herdateer(
+        parse_json(json.dumps(_aan("0718", "Gemeente Vlissingen")).encode()),
+        datetime(2028, 1, 2, 8, 59, tzinfo=timezone.utc),
+    )
+    antwoord = api.post(
+        "/v1/berichten",
+        EVIDES,
+        content=verwijzing.to_json(),
+        content_type="application/json",
+    )
+    assert antwoord.status_code == 503, antwoord.text
+    assert antwoord.headers["retry-after"] == "300"
+    probleem = antwoord.json()
+    assert probleem["type"] == TYPE + "adresboek-verlopen"
+    assert "edition 7" in probleem["detail"] and "2028-01-02" in probleem["detail"]
+    assert api.get("/v1/verwijzingen", "dev-operator").json()["verwijzingen"] == []

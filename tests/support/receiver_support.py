@@ -237,7 +237,7 @@ def _headers(response: httpx.Response) -> str | None:
         return f"Cache-Control is {response.headers.get('cache-control')!r}, not no-store"
     if response.headers.get("x-content-type-options") != "nosniff":
         return "X-Content-Type-Options: nosniff is missing"
-    if response.status_code >= 500:
+    if response.status_code >= 500 and response.status_code != 503:  # 503: "try again later"
         return "a server error"
     return None
 

@@ -83,7 +83,7 @@ class Bediening:
         """Refuse a referral for a municipality this organisation does not serve that day."""
         code = verwijzing.ontvanger.gemeentecode
         datum = amsterdamse_datum(verwijzing.verwezen_op)
-        if not self.boek.geldig_op(datum):  # WD-ADR-04: ours to fix (a 500), nothing stored
+        if not self.boek.geldig_op(datum):  # WD-ADR-04: ours to fix (a 503), nothing stored
             d = self.boek.document
             raise AddressBookExpired(d.editie, d.geldig_vanaf, d.geldig_tot, datum)
         if code is None or code not in self.boek.bediend_door(self.oin, op=datum):

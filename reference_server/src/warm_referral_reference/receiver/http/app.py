@@ -21,6 +21,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from warm_referral import parse_json, to_xml
+from warm_referral.adresboek.errors import AddressBookExpired
 from warm_referral.models import WireModel
 
 from ..config import Instellingen
@@ -174,6 +175,24 @@ async def _interne_fout(request: Request, exc: Exception) -> Response:
     return probleem(request, 500, "interne-fout", "an internal error; nothing was stored")
 
 
+#: Seconds a sender is asked to wait when the receiver cannot serve for now.
+NIET_BESCHIKBAAR_WACHTTIJD = 300
+
+
+async def _adresboek_verlopen(request: Request, exc: Exception) -> Response:
+    """Ours to fix, and passing: the address book is not valid on the verwijsdatum (WD-ADR-04:
+    the operator must load the current edition). A 503 with Retry-After, so senders retry
+    instead of giving up; nothing was stored."""
+    logger.error("%s %s: cannot serve for now: %s", request.method, request.url.path, exc)
+    return probleem(
+        request,
+        503,
+        "adresboek-verlopen",
+        f"the receiver cannot serve for now: {exc}; nothing was stored",
+        headers={"Retry-After": str(NIET_BESCHIKBAAR_WACHTTIJD)},
+    )
+
+
 async def _weggevallen(request: Request, exc: Exception) -> Response:
     # Nobody is left to answer: one line in the log, no traceback (it is not our fault).
     client = request.client.host if request.client else "?"
@@ -304,6 +323,7 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
             ReceiverError: _geweigerd,
             HTTPException: _geen_route,
             ClientDisconnect: _weggevallen,
+            AddressBookExpired: _adresboek_verlopen,
             Exception: _interne_fout,
         },
     )

@@ -29,8 +29,9 @@ def _json(schema_ref: str) -> dict[str, Any]:
 
 #: What any request can get, whatever the operation: invalid input or a malformed request (400),
 #: a method the path does not have (405), a request whose head or body is too slow (408), a
-#: request line or head over the limits (414, 431), and our own failure (500).
-_ALTIJD = (400, 405, 408, 414, 431, 500)
+#: request line or head over the limits (414, 431), our own failure (500), and a receiver that
+#: cannot serve for now (503: its address book not valid on the verwijsdatum).
+_ALTIJD = (400, 405, 408, 414, 431, 500, 503)
 #: What a request with a body can get besides: too large (413), the wrong media type (415).
 _MET_INHOUD = (413, 415)
 #: Every error status the receiver answers, and what it means here.
@@ -48,6 +49,8 @@ _BETEKENIS = {
     422: "A valid request the protocol refuses",
     431: "The request head is larger, or has more header fields, than the receiver accepts",
     500: "An internal error; nothing was stored",
+    503: "The receiver cannot serve for now (its address book is not valid on the date asked); "
+    "nothing was stored: try again after Retry-After",
 }
 _PROBLEEMSTATUSSEN = tuple(_BETEKENIS)
 
