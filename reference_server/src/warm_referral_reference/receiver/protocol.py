@@ -37,7 +37,7 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from .config import HttpLimieten
-from .http.app import SECURITY_HEADERS
+from .http.middleware import SECURITY_HEADERS
 from .http.problems import PROBLEM_JSON, probleem_inhoud
 from .tls import _TlsScope
 

@@ -12,24 +12,18 @@ from __future__ import annotations
 from uuid import UUID
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
 from warm_referral.errors import Violation
 from warm_referral.models import WireModel
 
 from ...receiver.config import Instellingen
-from ...receiver.errors import InvalidRequest, ReceiverError
+from ...receiver.errors import InvalidRequest
 from ...receiver.http import params
-
-# The receiver's middleware and exception handlers: one implementation of the design rules'
-# headers, the guard and the problem details for both services.
-from ...receiver.http.app import _geen_route, _geweigerd, _Headers, _interne_fout, _Vangnet
-from ...receiver.http.app import _weggevallen as _weggevallen
 from ...receiver.http.auth import Authenticatie
+from ...receiver.http.middleware import EXCEPTION_HANDLERS, GuardedStarlette
 from ...receiver.http.problems import probleem
 from ..domein import Knooppunt
 from .openapi import openapi_json
@@ -38,11 +32,6 @@ __all__ = ["create_app"]
 
 #: An envelope holds a message of at most 2 MB, base64url and encrypted.
 MAX_ENVELOP_BYTES = 4_000_000
-
-
-class _Knooppuntapp(Starlette):
-    def build_middleware_stack(self) -> ASGIApp:
-        return _Headers(_Vangnet(super().build_middleware_stack()))
 
 
 def _json(model: WireModel, status: int = 200) -> Response:
@@ -122,15 +111,7 @@ def create_app(
         Route("/v1/testklok", testklok, methods=["GET", "PUT"]),
         *(extra or []),
     ]
-    app = _Knooppuntapp(
-        routes=routes,
-        exception_handlers={
-            ReceiverError: _geweigerd,
-            HTTPException: _geen_route,
-            ClientDisconnect: _weggevallen,
-            Exception: _interne_fout,
-        },
-    )
+    app = GuardedStarlette(routes=routes, exception_handlers=dict(EXCEPTION_HANDLERS))
     app.router.redirect_slashes = False
     app.state.knooppunt = knooppunt
     app.state.authenticatie = deelnemer

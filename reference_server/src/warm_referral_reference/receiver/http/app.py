@@ -3,9 +3,8 @@
 Each route authenticates the caller, reads its input, calls one use case of the domain and
 serialises the answer model it returns. Every response carries ``API-Version`` and the security
 headers; every error is problem details, from one exception handler (:mod:`.problems`); bodies are
-capped before they are read. Outermost, a guard (:class:`_Vangnet`) answers whatever still escapes
-with a problem-details 500, so the server below never sees an exception (and never closes the
-connection on one). A trailing slash is a 404, never a redirect (which would echo the Host header).
+capped before they are read. The headers, the last-resort guard and the common exception handlers
+are :mod:`.middleware` (the knooppunt shares them). A trailing slash is a 404, never a redirect (which would echo the Host header).
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from warm_referral import parse_json, to_xml
 from warm_referral.adresboek.errors import AddressBookExpired
@@ -28,29 +25,18 @@ from ..config import Instellingen
 from ..domain import Ontvanger, Uitkomst
 from ..domain.handtekening import Handtekeningkoppen
 from ..domain.monitoring import Dimensie, Monitoringvraag, Periodesoort
-from ..errors import ReceiverError
 from ..tls import certificaat_uit_scope
 from . import params
 from .auth import Authenticatie
-from .openapi import API_VERSIE, openapi_json
-from .problems import PROBLEM_JSON, probleem, probleem_inhoud, van_fout
+from .middleware import EXCEPTION_HANDLERS, SECURITY_HEADERS, GuardedStarlette
+from .openapi import openapi_json
+from .problems import probleem
 from .tracing import trace_context
 
 __all__ = ["SECURITY_HEADERS", "create_app"]
 
 logger = logging.getLogger("warm_referral_reference.receiver")
 
-SECURITY_HEADERS = {
-    "API-Version": API_VERSIE,
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
-    "Referrer-Policy": "no-referrer",
-    "Strict-Transport-Security": "max-age=31536000",
-}
-#: The same, as ASGI header pairs, encoded once.
-_SECURITY_HEADER_PAIRS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
 #: Only the OpenAPI document may be read from any origin (NL API Design Rules /core/publish-openapi).
 _CORS = {"Access-Control-Allow-Origin": "*"}
 #: The largest page of a list (``pageSize``) and the default.
@@ -58,78 +44,6 @@ MAX_PAGINA, STANDAARD_PAGINA = 500, 100
 
 #: The HTTP status of each kind of answer to a message.
 _UITKOMST_STATUS = {Uitkomst.BEVESTIGD: 201, Uitkomst.BEANTWOORD: 200, Uitkomst.ONTVANGEN: 202}
-
-
-class _Headers:
-    """ASGI middleware: the ADR and security headers on every response, errors included."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                headers += [pair for pair in _SECURITY_HEADER_PAIRS if pair[0] not in present]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class _Vangnet:
-    """ASGI middleware, outermost: an exception that escapes the app (a bug of ours) is logged
-    once, with its traceback, and answered with a problem-details 500 if nothing was sent yet.
-    Starlette's own error middleware answers first and then re-raises for the server; this
-    stops it there, so the connection stays usable and the server logs nothing twice."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        begonnen = False
-
-        async def send_and_note(message: Message) -> None:
-            nonlocal begonnen
-            begonnen = begonnen or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_note)
-        except Exception:
-            logger.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
-            if begonnen:
-                return  # the answer is on its way (or cut off); the server closes if it must
-            body = probleem_inhoud(
-                500, "interne-fout", "an internal error; nothing was stored", scope.get("path")
-            )
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [
-                        (b"content-type", PROBLEM_JSON.encode()),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
-
-
-class _Ontvangerapp(Starlette):
-    """Starlette with the headers and the guard outside its own error middleware, so that its
-    500 answers carry the headers too."""
-
-    def build_middleware_stack(self) -> ASGIApp:
-        return _Headers(_Vangnet(super().build_middleware_stack()))
 
 
 def _json(model: WireModel, status: int = 200) -> Response:
@@ -152,29 +66,6 @@ def _trace_id(request: Request) -> str:
     return trace_context(request.headers.get("traceparent"))[0]
 
 
-# --- the exception handlers: each error to its problem details ---------------------------------
-
-
-async def _geweigerd(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ReceiverError)
-    return van_fout(request, exc)
-
-
-async def _geen_route(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    status = exc.status_code
-    code = {404: "niet-gevonden", 405: "methode"}.get(status, "fout")
-    detail = {
-        404: f"no resource at {request.url.path}",
-        405: f"{request.method} is not allowed on {request.url.path}",
-    }.get(status, str(exc.detail))
-    return probleem(request, status, code, detail, headers=dict(exc.headers or {}))
-
-
-async def _interne_fout(request: Request, exc: Exception) -> Response:
-    return probleem(request, 500, "interne-fout", "an internal error; nothing was stored")
-
-
 #: Seconds a sender is asked to wait when the receiver cannot serve for now.
 NIET_BESCHIKBAAR_WACHTTIJD = 300
 
@@ -191,18 +82,6 @@ async def _adresboek_verlopen(request: Request, exc: Exception) -> Response:
         f"the receiver cannot serve for now: {exc}; nothing was stored",
         headers={"Retry-After": str(NIET_BESCHIKBAAR_WACHTTIJD)},
     )
-
-
-async def _weggevallen(request: Request, exc: Exception) -> Response:
-    # Nobody is left to answer: one line in the log, no traceback (it is not our fault).
-    client = request.client.host if request.client else "?"
-    logger.warning(
-        "%s %s: the client (%s) went away before its body was complete; nothing was stored",
-        request.method,
-        request.url.path,
-        client,
-    )
-    return probleem(request, 400, "verbinding-verbroken", "the body was not complete")
 
 
 def _monitoring(
@@ -317,15 +196,9 @@ def create_app(instellingen: Instellingen, ontvanger: Ontvanger) -> Starlette:
         Route("/v1/testklok", testklok, methods=["GET", "PUT"]),
         Route("/v1/monitoring", _monitoring(deelnemer, ontvanger), methods=["GET"]),
     ]
-    app = _Ontvangerapp(
+    app = GuardedStarlette(
         routes=routes,
-        exception_handlers={
-            ReceiverError: _geweigerd,
-            HTTPException: _geen_route,
-            ClientDisconnect: _weggevallen,
-            AddressBookExpired: _adresboek_verlopen,
-            Exception: _interne_fout,
-        },
+        exception_handlers={**EXCEPTION_HANDLERS, AddressBookExpired: _adresboek_verlopen},
     )
     # /v1/berichten/ is not /v1/berichten: 404 (NL API Design Rules /core/no-trailing-slash).
     app.router.redirect_slashes = False
