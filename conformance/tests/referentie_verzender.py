@@ -4,6 +4,8 @@ CLI only: ``warm-referral send`` and ``serve sender``) do what the instruction a
 double at WD_URL. Runs in the background; the kit ends it after the run.
 
     python referentie_verzender.py          # with WD_SCENARIO, WD_URL and WD_MAP set
+
+With WD_ONDERTEKEN_SLEUTEL and WD_ONDERTEKEN_KETEN (PEM files) the sender signs what it sends.
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ def main() -> int:
     map_ = Path(os.environ.get("WD_MAP", ".")) / f"{scenario}-{uuid.uuid4().hex[:6]}"
     map_.mkdir(parents=True)
     cli = [sys.executable, "-m", "warm_referral"]
+    ondertekening = []
+    if os.environ.get("WD_ONDERTEKEN_SLEUTEL"):
+        ondertekening = [
+            "--onderteken-sleutel",
+            os.environ["WD_ONDERTEKEN_SLEUTEL"],
+            "--onderteken-keten",
+            os.environ["WD_ONDERTEKEN_KETEN"],
+        ]
     if scenario == "postvak":
         # The outbox of the earlier scenarios' referral is not needed: the postvak is per creditor.
         # exec, not a child: the kit ends this process after the run, and a child would outlive it.
@@ -44,6 +54,7 @@ def main() -> int:
                 "dev-evides",
                 "--postvak-interval",
                 "0.3",
+                *ondertekening,
             ],
         )
     voorbeeld = parse_json(VOORBEELD.read_bytes())
@@ -66,6 +77,7 @@ def main() -> int:
             "1",
             "--opgeven-na",
             "60",
+            *ondertekening,
         ],
     )
 

@@ -7,43 +7,126 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import referentie
-from warm_referral_conformance.resultaten import Status
+from warm_referral_conformance.resultaten import Run, Status
+from warm_referral_conformance.runner import Selectie
 from warm_referral_conformance.verwijzer.dubbel import Dubbel
 from warm_referral_conformance.verwijzer.run import draai_verwijzer_tegen
 
 from warm_referral.models import Partij
+from warm_referral.ondertekening import laad_vertrouwensankers
 
 VERZENDER = Path(__file__).with_name("referentie_verzender.py")
 GEMEENTE = Partij(naam="Gemeente Vlissingen", oin="00000001001234567000", gemeentecode="0718")
+PKI = Path(__file__).resolve().parents[2] / "spec/v1/ondertekening/pki"
+EVIDES_OIN = "00000003241234560000"  # the afzender of the example the reference sender sends
 
 
-@pytest.mark.eis("WD-VERZ-01", "WD-VERZ-02", "WD-VERZ-04", "WD-VERZ-05", "WD-BER-14", "WD-TERM-08")
-def test_the_reference_sender_passes_every_must(tmp_path: Path) -> None:
-    dubbel = Dubbel("127.0.0.1", 0, GEMEENTE, vertraging=2.0)
+def _ondertekening(map_: Path) -> dict[str, str]:
+    """A signing certificate for Evides under the published test PKI: the sender's environment."""
+    from cryptography import x509
+
+    from warm_referral.testing import pki
+
+    tussen = x509.load_pem_x509_certificate((PKI / "tussen-ca.pem").read_bytes())
+    uitgever = (tussen, pki.lees_sleutel((PKI / "tussen-ca.sleutel.pem").read_bytes()))
+    nu = datetime.now(timezone.utc)
+    sleutel = pki.nieuwe_sleutel()
+    certificaat = pki.ondertekencertificaat(
+        sleutel,
+        "Evides Waterbedrijf",
+        oin=EVIDES_OIN,
+        uitgever=uitgever,
+        vanaf=nu - timedelta(hours=1),
+        tot=nu + timedelta(days=1),
+    )
+    (map_ / "evides.sleutel.pem").write_bytes(pki.sleutel_pem(sleutel))
+    (map_ / "evides.keten.pem").write_bytes(pki.pem(certificaat, tussen))
+    return {
+        "WD_ONDERTEKEN_SLEUTEL": str(map_ / "evides.sleutel.pem"),
+        "WD_ONDERTEKEN_KETEN": str(map_ / "evides.keten.pem"),
+    }
+
+
+def _draai(map_: Path, env: dict[str, str], selectie: Selectie | None = None) -> tuple[Run, Dubbel]:
+    """The reference sender against the double (which trusts the test root), through every
+    scenario of ``selectie``."""
+    dubbel = Dubbel(
+        "127.0.0.1",
+        0,
+        GEMEENTE,
+        vertraging=2.0,
+        vertrouwd=laad_vertrouwensankers(PKI / "stam-ca.pem"),
+    )
     dubbel.start()
     processen: list[subprocess.Popen[bytes]] = []
 
     def opdracht(scenario: str, tekst: str) -> None:
-        env = {**os.environ, "WD_SCENARIO": scenario, "WD_URL": dubbel.url, "WD_MAP": str(tmp_path)}
-        processen.append(subprocess.Popen([sys.executable, str(VERZENDER)], env=env))
+        omgeving = {
+            **os.environ,
+            **env,
+            "WD_SCENARIO": scenario,
+            "WD_URL": dubbel.url,
+            "WD_MAP": str(map_),
+        }
+        processen.append(subprocess.Popen([sys.executable, str(VERZENDER)], env=omgeving))
 
     try:
-        run = draai_verwijzer_tegen(dubbel, opdracht, wacht=45, observatie=5)
+        run = draai_verwijzer_tegen(dubbel, opdracht, wacht=45, observatie=5, selectie=selectie)
     finally:
         for proces in processen:
             proces.terminate()
             proces.wait(10)
         dubbel.stop()
+    return run, dubbel
+
+
+@pytest.mark.eis(
+    "WD-VERZ-01",
+    "WD-VERZ-02",
+    "WD-VERZ-04",
+    "WD-VERZ-05",
+    "WD-BER-14",
+    "WD-TERM-08",
+    "WD-OND-01",
+    "WD-OND-10",
+)
+def test_the_reference_sender_passes_every_must(tmp_path: Path) -> None:
+    run, dubbel = _draai(tmp_path, _ondertekening(tmp_path))
     details = [f"{a.eis}: {a.melding}" for c in run.controles for a in c.afwijkingen]
     assert run.geslaagd, details
     assert all(c.status is Status.GESLAAGD for c in run.controles), [
         (c.controle, c.status, c.reden) for c in run.controles
     ]
     assert len(dubbel.pogingen) >= 1 + 5 + 5 * 5 + 2
+
+
+@pytest.mark.eis("WD-OND-01")
+def test_a_sender_that_does_not_sign_fails_the_signature_check(tmp_path: Path) -> None:
+    run, _ = _draai(tmp_path, {}, Selectie(alleen=("WD-OND-01",)))
+    assert not run.geslaagd
+    [controle] = run.controles
+    assert controle.controle == "ondertekening.ondertekend"
+    assert any(
+        a.eis == "WD-OND-01" and "handtekening_ontbreekt" in a.melding for a in controle.afwijkingen
+    ), controle.afwijkingen
+
+
+def test_without_trusted_roots_the_signature_check_is_not_run() -> None:
+    from warm_referral_conformance.catalogus import Rol
+    from warm_referral_conformance.register import NietUitgevoerd, controles_voor
+    from warm_referral_conformance.verwijzer.context import Verwijzercontext
+    from warm_referral_conformance.verwijzer.ondertekening import ondertekend
+
+    [controle] = [c for c in controles_voor(Rol.VERWIJZER) if c.naam == "ondertekening.ondertekend"]
+    dubbel = Dubbel("127.0.0.1", 0, GEMEENTE)
+    ctx = Verwijzercontext(controle, dubbel, lambda scenario, tekst: None, 1.0, 1.0)
+    with pytest.raises(NietUitgevoerd, match="--vertrouwd"):
+        ondertekend(ctx)
 
 
 def test_cli_role_verwijzer_with_an_instruction_command(tmp_path: Path) -> None:

@@ -127,6 +127,15 @@ def register(subparsers: Any) -> None:
     )
     dubbel.add_argument("--tls-key", type=Path)
     dubbel.add_argument(
+        "--vertrouwd",
+        type=Path,
+        action="append",
+        metavar="PEM",
+        help="trusted root certificate(s) of the sender's signatures (repeatable): then the kit "
+        "checks that the sender signs (WD-OND); the published test root is "
+        "spec/v1/ondertekening/pki/stam-ca.pem",
+    )
+    dubbel.add_argument(
         "--tls-ca", type=Path, help="require client certificates that chain to this CA"
     )
     dubbel.add_argument(

@@ -2,4 +2,4 @@
 
 Importing this package registers every check (see :mod:`..register`)."""
 
-from . import controles  # noqa: F401
+from . import controles, ondertekening  # noqa: F401

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import h11
@@ -32,6 +32,9 @@ from warm_referral.lifecycle import (
     Verwijzingsdossier,
 )
 from warm_referral.models import Bericht, Partij, Statusverzoek, Verwijzing
+
+if TYPE_CHECKING:
+    from warm_referral.ondertekening import Vertrouwensankers
 
 __all__ = ["STORINGEN", "Dubbel", "Poging", "Postvakverzoek"]
 
@@ -52,6 +55,10 @@ class Poging:
     storing: str = "ok"
     status: int | None = None
     antwoord: bytes = b""
+    handtekening: tuple[str, ...] = ()
+    """Every ``nlgov-adr-payload-sig`` field of the request, as received."""
+    digest: tuple[str, ...] = ()
+    """Every ``Digest`` field of the request, as received."""
 
     @property
     def bericht_id(self) -> str | None:
@@ -93,8 +100,12 @@ class Dubbel:
         *,
         ssl_context: ssl.SSLContext | None = None,
         vertraging: float = 35.0,
+        vertrouwd: Vertrouwensankers | None = None,
     ) -> None:
         self.host, self.poort = host, poort
+        self.vertrouwd = vertrouwd
+        """The roots the sender's signing certificates must chain to; None: signatures are
+        not checked (the check of WD-OND is then not run)."""
         self.gemeente = gemeente
         self.ssl_context = ssl_context
         self.vertraging = vertraging
@@ -276,8 +287,17 @@ class Dubbel:
                 "application/problem+json",
             )
             return False
+
+        def alle(naam: bytes) -> tuple[str, ...]:
+            return tuple(v.decode("latin-1") for k, v in verzoek.headers if k.lower() == naam)
+
         return await self._bericht(
-            verbinding, schrijver, delen.path, headers.get("content-type", ""), body
+            verbinding,
+            schrijver,
+            delen.path,
+            headers.get("content-type", ""),
+            body,
+            (alle(b"nlgov-adr-payload-sig"), alle(b"digest")),
         )
 
     async def _postvak(
@@ -310,6 +330,7 @@ class Dubbel:
         pad: str,
         content_type: str,
         body: bytes,
+        handtekening: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     ) -> bool:
         mediatype = content_type.split(";")[0].strip().lower()
         xml = mediatype in ("application/xml", "text/xml")
@@ -323,7 +344,16 @@ class Dubbel:
             bericht = parse_xml(body) if xml else parse_json(body)
         except MessageValidationError as exc:
             fouten += [f"{v.pointer or '/'}: {v.melding} [{v.code}]" for v in exc.violations]
-        poging = Poging(time.monotonic(), pad, content_type, body, bericht, fouten)
+        poging = Poging(
+            time.monotonic(),
+            pad,
+            content_type,
+            body,
+            bericht,
+            fouten,
+            handtekening=handtekening[0],
+            digest=handtekening[1],
+        )
         with self._slot:
             self.pogingen.append(poging)
         if bericht is None:

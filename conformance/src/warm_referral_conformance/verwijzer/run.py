@@ -15,7 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warm_referral.cli import UsageError
 
@@ -25,6 +25,9 @@ from ..resultaten import Run
 from ..runner import Selectie, bouw_run, voer_uit
 from .context import Opdracht, Verwijzercontext
 from .dubbel import Dubbel
+
+if TYPE_CHECKING:
+    from warm_referral.ondertekening import Vertrouwensankers
 
 __all__ = ["draai_verwijzer", "draai_verwijzer_tegen"]
 
@@ -80,6 +83,17 @@ def _ssl(args: argparse.Namespace) -> ssl.SSLContext | None:
     return context
 
 
+def _vertrouwd(args: argparse.Namespace) -> Vertrouwensankers | None:
+    if not args.vertrouwd:
+        return None
+    from warm_referral.ondertekening import SigningSetupError, laad_vertrouwensankers
+
+    try:
+        return laad_vertrouwensankers(*args.vertrouwd)
+    except SigningSetupError as exc:
+        raise UsageError(f"--vertrouwd: {exc}") from None
+
+
 def draai_verwijzer(
     args: argparse.Namespace, selectie: Selectie, vrijstellingen: dict[str, Any], seed: int
 ) -> Run:
@@ -91,7 +105,14 @@ def draai_verwijzer(
     if not poort.isdigit():
         raise UsageError(f"--listen {args.listen}: the port is not a number")
     gemeente = _partij(args.gemeente, "--gemeente", gemeente=True)
-    dubbel = Dubbel(host, int(poort), gemeente, ssl_context=_ssl(args), vertraging=args.vertraging)
+    dubbel = Dubbel(
+        host,
+        int(poort),
+        gemeente,
+        ssl_context=_ssl(args),
+        vertraging=args.vertraging,
+        vertrouwd=_vertrouwd(args),
+    )
     dubbel.start()
     processen: list[subprocess.Popen[bytes]] = []
 
