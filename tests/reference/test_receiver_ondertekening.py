@@ -336,3 +336,26 @@ def test_a_wrong_signing_profile_stops_the_receiver_with_a_clear_error(
     with pytest.raises(ConfigError, match=melding) as exc:
         Instellingen.laad(_config(tmp_path, ondertekening), Modus.ONTWIKKELING)
     assert "ondertekening" in str(exc.value)
+
+
+@pytest.mark.eis("WD-OND-01", "WD-OND-07")
+def test_an_xml_message_is_signed_and_checked_over_its_bytes_too(
+    api: Api, evides: Certificaatsleutel
+) -> None:
+    """The signature covers the bytes as sent, whatever the encoding: a signed XML referral is
+    taken in, and one changed after signing is refused."""
+    from warm_referral import to_xml
+
+    bericht = parse_json(_referral())
+    xml = to_xml(bericht)
+    koppen = {"Content-Type": "application/xml", **onderteken(xml, evides, KLOK).headers()}
+    antwoord = api.post("/v1/berichten", EVIDES, content=xml, headers=koppen)
+    assert antwoord.status_code == 201, antwoord.text
+
+    ander = to_xml(parse_json(_referral()))
+    koppen = {"Content-Type": "application/xml", **onderteken(ander, evides, KLOK).headers()}
+    gewijzigd = ander.replace(b"312.57", b"312.58")
+    assert gewijzigd != ander
+    antwoord = api.post("/v1/berichten", EVIDES, content=gewijzigd, headers=koppen)
+    assert antwoord.status_code == 400, antwoord.text
+    _geweigerd(antwoord.json(), "inhoud_gewijzigd")
