@@ -20,6 +20,7 @@ import yaml
 from warm_referral_conformance.catalogus import catalogus
 from warm_referral_conformance.context import Deelnemer, Doelwit, grondslagen_uit, soorten_uit
 from warm_referral_conformance.http import Toegang
+from warm_referral_conformance.ondertekening import Handtekeningen
 from warm_referral_conformance.vrijstellingen import lees_vrijstellingen
 
 from warm_referral.adresboek import laad_adresboek, laad_sleutelbos
@@ -131,6 +132,7 @@ def doelwit(url: str, *, seed: int = 7, voorbeelden: int = 10) -> Doelwit:
         ),
         operator=Toegang(token=str(opties["operator-token"])),
         adresboek=laad_adresboek(ADRESBOEK.read_bytes(), laad_sleutelbos(ADRESBOEK_SLEUTELS)),
+        handtekeningen=Handtekeningen(str(opties.get("handtekeningen", "geen"))),
         voorbeelden=voorbeelden,
         seed=seed,
     )

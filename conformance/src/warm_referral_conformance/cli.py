@@ -99,6 +99,15 @@ def register(subparsers: Any) -> None:
         "--adresboek-sleutels", type=Path, help="NVVK's keys (JWKS) to verify the address book"
     )
     doel.add_argument(
+        "--handtekeningen",
+        choices=("geen", "optioneel", "vereist"),
+        help="whether the receiver checks payload signatures (WD-OND): geen (default; the "
+        "signature checks do not apply), optioneel (it checks a signature a message carries), "
+        "vereist (it refuses unsigned messages). Unless geen, the kit signs what it sends with "
+        "certificates it issues under the test PKI: the receiver must trust "
+        "spec/v1/ondertekening/pki/stam-ca.pem",
+    )
+    doel.add_argument(
         "--voorbeelden",
         type=int,
         default=25,

@@ -20,6 +20,7 @@ from warm_referral import to_xml
 from warm_referral.models import Bericht, Grondslag, Partij, SoortVerwijzer, Verwijzing
 
 from .http import HttpClient, Toegang, Verbindingen
+from .ondertekening import Handtekeningen
 from .register import NietUitgevoerd
 from .resultaten import Afwijking, Uitwisseling
 
@@ -73,6 +74,9 @@ class Doelwit:
     """The verified address-book edition the receiver uses (WD-ADR-07/08); None: not checked."""
     gemeente_zonder_afspraak: Partij | None = None
     """A municipality the receiver serves that the kit's creditor has no agreement with."""
+    handtekeningen: Handtekeningen = Handtekeningen.GEEN
+    """Whether the receiver checks payload signatures (WD-OND); unless GEEN the kit signs every
+    message it sends as a creditor, with a certificate under the test PKI."""
     http_timeout: float = 10.0
     voorbeelden: int = 25
     """How many generated (Hypothesis) messages a generating check sends."""
@@ -187,7 +191,12 @@ class Controlecontext:
 
     # --- participants ----------------------------------------------------------------------------
 
-    def _client(self, toegang: Toegang | None, naam: str) -> HttpClient:
+    def _client(
+        self, toegang: Toegang | None, naam: str, deelnemer: Deelnemer | None = None
+    ) -> HttpClient:
+        ondertekent = (
+            deelnemer is not None and self.doelwit.handtekeningen is not Handtekeningen.GEEN
+        )
         return HttpClient(
             self,
             self.doelwit.url,
@@ -195,11 +204,14 @@ class Controlecontext:
             toegang,
             self.doelwit.ca,
             naam,
+            ondertekenaar=deelnemer.partij if ondertekent and deelnemer else None,
         )
 
     @property
     def schuldeiser(self) -> HttpClient:
-        return self._client(self.doelwit.schuldeiser.toegang, "schuldeiser")
+        return self._client(
+            self.doelwit.schuldeiser.toegang, "schuldeiser", self.doelwit.schuldeiser
+        )
 
     @property
     def tweede(self) -> HttpClient:
@@ -207,7 +219,7 @@ class Controlecontext:
             self.niet_uitgevoerd(
                 "geen tweede schuldeiser opgegeven (--tweede-token of --tweede-cert)"
             )
-        return self._client(self.doelwit.tweede.toegang, "tweede schuldeiser")
+        return self._client(self.doelwit.tweede.toegang, "tweede schuldeiser", self.doelwit.tweede)
 
     @property
     def operator(self) -> HttpClient:

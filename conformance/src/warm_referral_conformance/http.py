@@ -18,6 +18,8 @@ from .openapi import controleer_antwoord
 from .resultaten import Uitwisseling
 
 if TYPE_CHECKING:
+    from warm_referral.models import Partij
+
     from .context import Controlecontext
 
 __all__ = ["GeenAntwoord", "HttpClient", "Toegang", "Verbindingen", "curl_regel"]
@@ -128,8 +130,12 @@ class HttpClient:
         toegang: Toegang | None,
         ca: Path | None,
         naam: str,
+        *,
+        ondertekenaar: Partij | None = None,
     ) -> None:
         self._ctx = ctx
+        self.ondertekenaar = ondertekenaar
+        """The creditor whose signature a message posted to /berichten gets (WD-OND), if any."""
         self.basis_url = basis_url.rstrip("/")
         self.basispad = urlsplit(self.basis_url).path or "/"
         self._pool = pool
@@ -148,14 +154,29 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         controleer: bool = True,
         authenticeer: bool = True,
+        onderteken: bool = True,
     ) -> httpx.Response:
         """Send one request; ``controleer``: check the answer against the OpenAPI document and
-        the NL API Design Rules (off for probes whose own check judges the answer)."""
+        the NL API Design Rules (off for probes whose own check judges the answer);
+        ``onderteken``: sign a message posted to /berichten when the receiver checks signatures
+        (off for the signature checks, which bring their own headers)."""
         alle = dict(headers or {})
         if authenticeer and self.toegang is not None and self.toegang.token is not None:
             alle.setdefault("Authorization", f"Bearer {self.toegang.token}")
         if content_type is not None:
             alle["Content-Type"] = content_type
+        if (
+            onderteken
+            and self.ondertekenaar is not None
+            and methode == "POST"
+            and pad == "/berichten"
+        ):
+            from .ondertekening import TestpkiFout, onderteken_als
+
+            try:
+                alle.update(onderteken_als(self.ondertekenaar, inhoud or b"", self._ctx.nu()))
+            except TestpkiFout as exc:
+                self._ctx.niet_uitgevoerd(f"de kit kan niet ondertekenen: {exc}")
         verzoek = self._pool.build_request(
             methode, self.basis_url + pad, content=inhoud, params=params, headers=alle
         )

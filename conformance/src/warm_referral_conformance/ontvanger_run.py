@@ -15,6 +15,7 @@ from warm_referral.cli import UsageError
 from .catalogus import Rol
 from .context import Controlecontext, Deelnemer, Doelwit, Klok, grondslagen_uit, soorten_uit
 from .http import Verbindingen
+from .ondertekening import Handtekeningen
 from .register import Controle, controles_voor
 from .resultaten import Run
 from .runner import Selectie, bouw_run, voer_uit
@@ -67,6 +68,7 @@ def doelwit_uit(args: argparse.Namespace, seed: int) -> Doelwit:
         )
         if args.gemeente_zonder_afspraak
         else None,
+        handtekeningen=Handtekeningen(args.handtekeningen or "geen"),
         http_timeout=args.http_timeout,
         voorbeelden=args.voorbeelden,
         seed=seed,

@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     bevestiging,
     envelop,
     monitoring,
+    ondertekening,
     termijnen,
     terugmelding,
     vijandig,
