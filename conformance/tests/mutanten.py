@@ -699,6 +699,21 @@ MUTANTEN: tuple[Mutant, ...] = (
         "gaf, niet die van de datum",
         lancering="doorzending-zonder-datum",
     ),
+    # --- signatures (issue 19) ---
+    Mutant(
+        "handtekening-genegeerd",
+        "WD-OND-07",
+        "de ontvanger kijkt alleen of er een handtekening is: een gewijzigde body, een andere "
+        "sleutel, een verlopen of onvertrouwd certificaat komen erdoor",
+        lancering="handtekening-genegeerd",
+    ),
+    Mutant(
+        "ondertekenaar-niet-afzender",
+        "WD-OND-10",
+        "de ontvanger neemt een geldige handtekening van elke organisatie aan, niet alleen van "
+        "de afzender",
+        lancering="ondertekenaar-niet-afzender",
+    ),
     Mutant(
         "xml-antwoord-als-json",
         "WD-BER-12",
@@ -709,6 +724,33 @@ MUTANTEN: tuple[Mutant, ...] = (
 
 
 # --- the proxy ---------------------------------------------------------------------------------------
+
+
+def _onderteken_opnieuw(verzoek: Verzoek) -> None:
+    """A body the mutant rewrote gets a fresh signature of its afzender at the original sigT,
+    as if the receiver itself had mishandled the message: the receiver under the proxy requires
+    signatures, and would otherwise refuse every rewritten body (inhoud_gewijzigd), hiding the
+    mutant's fault."""
+    import base64
+    from datetime import datetime
+
+    from warm_referral_conformance.ondertekening import onderteken_als
+
+    from warm_referral.models import Partij
+
+    waarde = verzoek.headers.get("nlgov-adr-payload-sig")
+    document = _json(verzoek.body)
+    if (
+        not waarde
+        or not isinstance(document, dict)
+        or not isinstance(document.get("afzender"), dict)
+    ):
+        return
+    kop = waarde.split(".")[0]
+    sigt = json.loads(base64.urlsafe_b64decode(kop + "=" * (-len(kop) % 4)))["sigT"]
+    moment = datetime.fromisoformat(sigt.replace("Z", "+00:00"))
+    koppen = onderteken_als(Partij.model_validate(document["afzender"]), verzoek.body, moment)
+    verzoek.headers.update({k.lower(): v for k, v in koppen.items()})
 
 
 def _app(mutant: Mutant, achter: str) -> Any:
@@ -739,6 +781,8 @@ def _app(mutant: Mutant, achter: str) -> Any:
         query = scope["query_string"].decode("latin-1")
         verzoek = Verzoek(scope["method"], pad, headers, body, query)
         uitkomst: Verzoek | Antwoord = mutant.verzoek(staat, verzoek) if mutant.verzoek else verzoek
+        if isinstance(uitkomst, Verzoek) and uitkomst.body != body:
+            _onderteken_opnieuw(uitkomst)
         if isinstance(uitkomst, Verzoek):
             assert staat.client is not None
             doorsturen = {

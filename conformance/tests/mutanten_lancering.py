@@ -3,7 +3,8 @@ mutanten_lancering.py MUTANT serve receiver ...``.
 
 Only public library names are patched (``warm_referral.deadlines.*``,
 ``warm_referral.monitoring.publiceerbaar``, the feedback policy of
-``warm_referral.afspraken.Afspraken``, the look-ups of ``warm_referral.adresboek.Adresboek``),
+``warm_referral.afspraken.Afspraken``, the look-ups of ``warm_referral.adresboek.Adresboek``, the
+signature check ``warm_referral.ondertekening.verifieer`` and ``Ondertekenaar.bevestig_afzender``),
 before the receiver imports anything, so the mutant does not depend on the reference's internal
 module names. The receiver reads them through the module (``deadlines.contact_deadline(...)``), as
 any user would.
@@ -20,12 +21,14 @@ import warm_referral.adresboek.boek as adresboek
 import warm_referral.afspraken as afspraken
 import warm_referral.deadlines as deadlines
 import warm_referral.monitoring as monitoring
+import warm_referral.ondertekening as ondertekening
 from warm_referral import amsterdamse_datum
 from warm_referral.cli import main
 
 _echt_contact = deadlines.contact_deadline
 _echt_incassostop = deadlines.incassostop
 _echt_publiceerbaar = monitoring.publiceerbaar
+_echt_verifieer = ondertekening.verifieer
 
 
 def _pasen(jaar: int) -> date:
@@ -128,6 +131,33 @@ def alles_terugmelden(self: Any, grondslag: Any, statusterugmelding: Any) -> Any
     return afspraken.ALLES if statusterugmelding is not False else afspraken.NIETS
 
 
+def handtekening_genegeerd(
+    payload: bytes, handtekening: Any, digest: Any, vertrouwd: Any, nu: datetime, **opties: Any
+) -> Any:
+    """Only looks whether a signature is there and whose certificate it names: a tampered body,
+    a forged signature, an expired or untrusted certificate all pass."""
+    import base64
+    import json
+
+    from cryptography import x509
+
+    try:
+        return _echt_verifieer(payload, handtekening, digest, vertrouwd, nu, **opties)
+    except ondertekening.MissingSignature:
+        raise
+    except ondertekening.SignatureError:
+        waarde = handtekening[0] if isinstance(handtekening, list) else handtekening
+        kop = waarde.split(".")[0]
+        data = json.loads(base64.urlsafe_b64decode(kop + "=" * (-len(kop) % 4)))
+        certificaat = x509.load_der_x509_certificate(base64.b64decode(data["x5c"][0]))
+        return ondertekening.Ondertekenaar.uit_certificaat(certificaat, nu)
+
+
+def ondertekenaar_niet_gecontroleerd(self: Any, oin: str | None) -> None:
+    """Any organisation's valid signature will do, whoever the message says sent it."""
+    return None
+
+
 PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "goede-vrijdag-vergeten": (deadlines, "contact_deadline", goede_vrijdag_vergeten),
     "kalenderdagen": (deadlines, "contact_deadline", kalenderdagen),
@@ -140,6 +170,12 @@ PATCHES: dict[str, tuple[Any, str, Callable[..., Any]]] = {
     "te-laat-vergeten": (deadlines, "toets_tijdigheid", te_laat_vergeten),
     "bewaren-vergeten": (deadlines, "bewaren_tot", bewaren_vergeten),
     "alles-terugmelden": (afspraken.Afspraken, "terugmelding", alles_terugmelden),
+    "handtekening-genegeerd": (ondertekening, "verifieer", handtekening_genegeerd),
+    "ondertekenaar-niet-afzender": (
+        ondertekening.Ondertekenaar,
+        "bevestig_afzender",
+        ondertekenaar_niet_gecontroleerd,
+    ),
 }
 
 if __name__ == "__main__":
