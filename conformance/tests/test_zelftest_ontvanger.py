@@ -65,6 +65,22 @@ def _passes_every_must_but_its_known_deviations(ontvanger: str) -> None:
     assert not niet, f"with every credential and the test clock, every check runs: {niet}"
 
 
+def test_without_a_signing_profile_the_signature_checks_are_not_run(ontvanger: str) -> None:
+    """``--handtekeningen geen`` (the default): not applicable, never failed, nothing sent."""
+    import dataclasses
+
+    from warm_referral_conformance.ondertekening import Handtekeningen
+    from warm_referral_conformance.runner import Selectie
+
+    doelwit = dataclasses.replace(referentie.doelwit(ontvanger), handtekeningen=Handtekeningen.GEEN)
+    run = draai_tegen(doelwit, selectie=Selectie(alleen=("WD-OND",)))
+    gekozen = [c for c in run.controles if c.controle.startswith("ondertekening.")]
+    assert len(gekozen) == 7
+    for c in gekozen:
+        assert c.status is Status.NIET_UITGEVOERD and "--handtekeningen" in (c.reden or ""), c
+        assert not c.uitwisselingen, c.controle
+
+
 def test_cli_run_with_the_waivers_passes_and_writes_the_four_files(
     ontvanger: str, tmp_path: Path
 ) -> None:

@@ -171,11 +171,11 @@ class HttpClient:
             and methode == "POST"
             and pad == "/berichten"
         ):
-            from .ondertekening import TestpkiFout, onderteken_als
+            from .ondertekening import PkiFout, onderteken_als
 
             try:
                 alle.update(onderteken_als(self.ondertekenaar, inhoud or b"", self._ctx.nu()))
-            except TestpkiFout as exc:
+            except PkiFout as exc:
                 self._ctx.niet_uitgevoerd(f"de kit kan niet ondertekenen: {exc}")
         verzoek = self._pool.build_request(
             methode, self.basis_url + pad, content=inhoud, params=params, headers=alle

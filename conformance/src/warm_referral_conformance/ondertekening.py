@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Handtekeningen",
-    "TestpkiFout",
+    "PkiFout",
     "certificaatsleutel",
     "handtekening_met_andere_sleutel",
     "oin_van",
@@ -49,7 +49,7 @@ class Handtekeningen(enum.Enum):
     """It refuses a message without a signature (WD-OND-06)."""
 
 
-class TestpkiFout(Exception):
+class PkiFout(Exception):
     """The test PKI cannot serve the receiver's clock (its CAs are not valid then)."""
 
 
@@ -113,7 +113,7 @@ def _voor(partij: Partij) -> Certificaatsleutel:
     intermediate CA, so that a test clock moved forward does not outrun it)."""
     oin = oin_van(partij)
     if oin is None:
-        raise TestpkiFout(f"{partij.naam} has no OIN or kvkNummer to put in a signing certificate")
+        raise PkiFout(f"{partij.naam} has no OIN or kvkNummer to put in a signing certificate")
     with _SLOT:
         if oin not in _PER_OIN:
             tussen = tussen_ca()[0]
@@ -133,14 +133,14 @@ def onderteken_als(partij: Partij, body: bytes, nu: datetime) -> dict[str, str]:
 
     tussen = tussen_ca()[0]
     if not tussen.not_valid_before_utc <= nu <= tussen.not_valid_after_utc:
-        raise TestpkiFout(
+        raise PkiFout(
             f"the test PKI's intermediate CA is valid {tussen.not_valid_before_utc:%Y-%m-%d} to "
             f"{tussen.not_valid_after_utc:%Y-%m-%d}, not at the receiver's time {nu.isoformat()}"
         )
     try:
         return onderteken(body, _voor(partij), nu).headers()
     except SigningSetupError as exc:
-        raise TestpkiFout(str(exc)) from None
+        raise PkiFout(str(exc)) from None
 
 
 def handtekening_met_andere_sleutel(

@@ -26,7 +26,7 @@ from ..catalogus import Rol
 from ..context import Controlecontext
 from ..ondertekening import (
     Handtekeningen,
-    TestpkiFout,
+    PkiFout,
     certificaatsleutel,
     handtekening_met_andere_sleutel,
     oin_van,
@@ -131,7 +131,7 @@ def _geweigerd(
 def _ondertekend(ctx: Controlecontext, body: bytes) -> dict[str, str]:
     try:
         return onderteken_als(ctx.doelwit.schuldeiser.partij, body, ctx.nu())
-    except TestpkiFout as exc:
+    except PkiFout as exc:
         ctx.niet_uitgevoerd(f"de kit kan niet ondertekenen: {exc}")
 
 
