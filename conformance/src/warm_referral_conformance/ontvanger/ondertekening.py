@@ -122,8 +122,8 @@ def _geweigerd(
     ctx.controleer(
         beeld.status_code == 404,
         eis,
-        f"na de weigering van {wat} gaf de verwijzing {beeld.status_code}, niet 404: zij is "
-        "toch opgeslagen",
+        f"{wat} mocht niet worden opgeslagen, maar GET /verwijzingen/{{conversatieId}} gaf "
+        f"de schuldeiser daarna {beeld.status_code}, niet 404",
         beeld,
     )
 
