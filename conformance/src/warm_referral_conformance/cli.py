@@ -105,7 +105,7 @@ def register(subparsers: Any) -> None:
         "signature checks do not apply), optioneel (it checks a signature a message carries), "
         "vereist (it refuses unsigned messages). Unless geen, the kit signs what it sends with "
         "certificates it issues under the test PKI: the receiver must trust "
-        "spec/v1/ondertekening/pki/stam-ca.pem",
+        "spec/v1/ondertekening/pki/stam-ca.pem. (--onderteken signs the result bundle.)",
     )
     doel.add_argument(
         "--voorbeelden",
@@ -209,7 +209,9 @@ def register(subparsers: Any) -> None:
         "--onderteken",
         type=Path,
         metavar="KEY",
-        help="sign the bundle with this Ed25519 private key (PEM)",
+        help="sign the result bundle (the report, not the messages) with this Ed25519 private "
+        "key (PEM); the messages' signatures are --handtekeningen (role ontvanger) and "
+        "--vertrouwd (role verwijzer)",
     )
     keuze.add_argument("--stil", action="store_true", help="no progress bar")
     run.set_defaults(handler=_run)
