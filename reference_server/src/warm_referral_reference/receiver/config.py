@@ -44,6 +44,7 @@ from .errors import ConfigError
 if TYPE_CHECKING:
     from .domain.bediening import Bediening
     from .domain.handtekening import Ondertekeningsprofiel
+    from .knooppuntconfig import Knooppuntinstellingen
 
 __all__ = ["MINIMUM_MONITORINGDREMPEL", "HttpLimieten", "Instellingen", "Modus", "laad_register"]
 
@@ -63,6 +64,7 @@ _SLEUTELS = frozenset(
         "monitoringDrempel",
         "adresboek",
         "ondertekening",
+        "knooppunt",
     }
 )
 
@@ -137,6 +139,8 @@ class Instellingen:
     ondertekening: Ondertekeningsprofiel | None = None
     """The signing profile: trust anchors, and whether every message must be signed (WD-OND).
     None: signatures are not checked (mutual TLS alone authenticates the sender)."""
+    knooppunt: Knooppuntinstellingen | None = None
+    """The route through a knooppunt (:mod:`.knooppuntroute`); None: direct only."""
     audit_sleutel: bytes = b"development-only-audit-key"
     """Key of the keyed hash that pseudonymises data subjects in the processing log."""
     bewaartermijn_dagen: int | None = None
@@ -198,6 +202,16 @@ class Instellingen:
             ondertekening = Ondertekeningsprofiel.uit_config(
                 bron, data["ondertekening"], path.parent
             )
+        knooppunt = None
+        if "knooppunt" in data:
+            from .knooppuntconfig import Knooppuntinstellingen
+
+            if ondertekening is None or bediening is None:
+                raise ConfigError(
+                    f"{bron}: 'knooppunt' needs 'ondertekening' (the trust anchors of the "
+                    "senders' signatures) and 'adresboek' (the creditors' encryption keys)"
+                )
+            knooppunt = Knooppuntinstellingen.uit_config(bron, data["knooppunt"], path.parent)
         register, deelnemers = _deelnemers(bron, path, data, modus, bediening)
         codes = data.get("gemeentecodes")
         if modus is Modus.PRODUCTIE and codes is None and bediening is None:
@@ -226,6 +240,7 @@ class Instellingen:
             else frozenset(_code(bron, "gemeentecodes", c) for c in codes),
             bediening=bediening,
             ondertekening=ondertekening,
+            knooppunt=knooppunt,
             audit_sleutel=(sleutel or "development-only-audit-key").encode(),
             http=HttpLimieten.uit_config(bron, data.get("http", {})),
             monitoring_drempel=drempel,

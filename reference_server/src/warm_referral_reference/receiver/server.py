@@ -37,7 +37,7 @@ def build_receiver(
     db_pool: int | None = None,
 ) -> Starlette:
     """The app with its store (``db``: a SQLite path or a PostgreSQL URL) and a lifespan that runs
-    the deadline monitor periodically. A database whose schema this receiver does not know is
+    the deadline monitor periodically, and the knooppunt route when configured. A database whose schema this receiver does not know is
     refused here (:class:`~.errors.StoreSchemaError`)."""
     opslag = open_opslag(db, pool=db_pool)
     ontvanger = Ontvanger(instellingen, opslag)
@@ -45,13 +45,25 @@ def build_receiver(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(bewaak_voortdurend(ontvanger.bewaak, bewaking_interval))
+        taken = [asyncio.create_task(bewaak_voortdurend(ontvanger.bewaak, bewaking_interval))]
+        if instellingen.knooppunt is not None:
+            from .knooppuntroute import Knooppuntroute, draai_route, postbusclient, uitvoerder
+
+            route = Knooppuntroute(
+                instellingen,
+                ontvanger,
+                postbusclient(instellingen.knooppunt),
+                uitvoerder(asyncio.get_running_loop()),
+            )
+            taken.append(asyncio.create_task(draai_route(route, instellingen.knooppunt.interval)))
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in taken:
+                task.cancel()
+            for task in taken:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             opslag.sluit()
 
     app.router.lifespan_context = lifespan

@@ -30,7 +30,12 @@ if TYPE_CHECKING:
     from warm_referral.models import Bericht
     from warm_referral.ondertekening import Ondertekenaar, SignatureError, Vertrouwensankers
 
-__all__ = ["Handtekeningkoppen", "Ondertekeningsprofiel", "controleer_handtekening"]
+__all__ = [
+    "Handtekeningkoppen",
+    "Ondertekeningsprofiel",
+    "bevestig_ondertekenaar",
+    "controleer_handtekening",
+]
 
 _SLEUTELS = frozenset({"vertrouwensankers", "vereist"})
 
@@ -111,7 +116,6 @@ def controleer_handtekening(
     :class:`SignatureRefused` with the stable code."""
     if profiel is None:
         return None
-    from warm_referral.knooppunt.verzegeling import partij_oin
     from warm_referral.ondertekening import MissingSignature, SignatureError, verifieer
 
     try:
@@ -129,7 +133,19 @@ def controleer_handtekening(
             nu,
             tls_certificaat=koppen.tls_certificaat,
         )
+    except SignatureError as exc:
+        raise _weigering(exc) from None
+    bevestig_ondertekenaar(ondertekenaar, bericht)
+    return ondertekenaar
+
+
+def bevestig_ondertekenaar(ondertekenaar: Ondertekenaar, bericht: Bericht) -> None:
+    """:class:`SignatureRefused` (``ondertekenaar_niet_afzender``) unless the verified signer is
+    the message's afzender (WD-OND-10)."""
+    from warm_referral.knooppunt.verzegeling import partij_oin
+    from warm_referral.ondertekening import SignatureError
+
+    try:
         ondertekenaar.bevestig_afzender(partij_oin(bericht.afzender))
     except SignatureError as exc:
         raise _weigering(exc) from None
-    return ondertekenaar

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from warm_referral import (
@@ -45,7 +46,7 @@ from .bediening import Bediening
 from .bewaking import bewaak
 from .dossiers import Werkdossier
 from .gebeurtenissen import ActieGeregistreerd
-from .handtekening import Handtekeningkoppen, controleer_handtekening
+from .handtekening import Handtekeningkoppen, bevestig_ondertekenaar, controleer_handtekening
 from .intake import Aanlevering, Uitkomst, neem_aan
 from .monitoring import Monitoring, Monitoringvraag, monitoringcijfers, organisaties
 from .toegang import Bereik, Operatie, Toegang, toegang
@@ -60,6 +61,9 @@ from .weergaven import (
     Verwijzingsindex,
 )
 from .weergaven import Dossier as Dossierweergave
+
+if TYPE_CHECKING:
+    from warm_referral.ondertekening import Ondertekenaar
 
 _ONGETEKEND = Handtekeningkoppen()
 
@@ -101,9 +105,12 @@ class Ontvanger:
         xml: bool,
         trace_id: str,
         koppen: Handtekeningkoppen = _ONGETEKEND,
+        ondertekenaar: Ondertekenaar | None = None,
     ) -> tuple[Uitkomst, bytes]:
         """Accept a message (JSON, or XML when ``xml``); the answer's kind and JSON body.
-        ``koppen``: its signature headers, checked against the signing profile first."""
+        ``koppen``: its signature headers, checked against the signing profile first. Or
+        ``ondertekenaar``: who signed it, already verified on the way in (the route through a
+        knooppunt opens and checks the envelope); it must be the afzender."""
         mag = toegang(wie, Operatie.BERICHT_AANLEVEREN)
         try:
             if xml:
@@ -121,9 +128,10 @@ class Ontvanger:
         if bericht.richting is Richting.NAAR_SCHULDEISER:
             raise WrongDirection(f"a {bericht.berichttype} is sent by the municipality, not to it")
         _controleer_afzender(wie, bericht)
-        if self.instellingen.ondertekening is not None:
-            # The test clock lives in the store; without it (production) no read is needed.
-            nu = await self.opslag.lees(self._nu) if self.instellingen.testklok else self._klok()
+        if ondertekenaar is not None:
+            bevestig_ondertekenaar(ondertekenaar, bericht)
+        elif self.instellingen.ondertekening is not None:
+            nu = await self.nu()
             controleer_handtekening(self.instellingen.ondertekening, koppen, data, bericht, nu)
         aanlevering = Aanlevering(wie, mag, bericht, bericht.to_json(), trace_id)
         instellingen = self.instellingen
@@ -218,6 +226,12 @@ class Ontvanger:
         await self.opslag.transactie(werk)
         await self.bewaak()
         return gevraagd
+
+    async def nu(self) -> datetime:
+        """The receiver's present: the test clock where it is set, else the real clock."""
+        if not self.instellingen.testklok:
+            return self._klok()
+        return await self.opslag.lees(self._nu)
 
     async def klok(self, wie: Deelnemer) -> Testklok:
         toegang(wie, Operatie.TESTKLOK_LEZEN)
