@@ -89,6 +89,33 @@ def _gemeenschappelijk(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="the signing certificate and its intermediates (PEM), the x5c chain",
     )
+    route = parser.add_argument_group(
+        "the route through a knooppunt (--to is then the knooppunt's base URL)"
+    )
+    route.add_argument(
+        "--via-knooppunt",
+        action="store_true",
+        help="seal each message to the recipient's key and deliver it to the knooppunt; the "
+        "inbox is our mailbox there (needs the four options below and --onderteken-*)",
+    )
+    route.add_argument("--adresboek", type=Path, metavar="JWS", help="the signed address book")
+    route.add_argument(
+        "--adresboek-sleutels", type=Path, metavar="JWKS", help="NVVK's keys (the trust list)"
+    )
+    route.add_argument(
+        "--ontsleutelsleutel",
+        type=Path,
+        action="append",
+        metavar="JWK",
+        help="our private decryption key (repeat during a key change)",
+    )
+    route.add_argument(
+        "--vertrouwd",
+        type=Path,
+        action="append",
+        metavar="PEM",
+        help="trusted root certificate(s) of the municipalities' signatures",
+    )
     parser.add_argument("--tls-cert", type=Path, help="client certificate (PEM), production")
     parser.add_argument("--tls-key", type=Path, help="its private key (PEM)")
     parser.add_argument(
@@ -194,16 +221,62 @@ def _verzender(args: argparse.Namespace, outbox: Outbox, token: str | None) -> V
     versies = None
     if args.spec_versies:
         versies = [v.strip() for v in args.spec_versies.split(",") if v.strip()]
-    return Verzender(
+    opties: dict[str, Any] = {
+        "token": token,
+        "gelijktijdig": args.gelijktijdig,
+        "timeout": args.timeout,
+        "client_opties": _client_opties(args),
+        "register": register,
+        "spec_versies": versies,
+    }
+    if args.via_knooppunt:
+        return _knooppuntverzender(args, outbox, opties)
+    return Verzender(outbox, args.to, ondertekening=_ondertekening(args), **opties)
+
+
+def _knooppuntverzender(
+    args: argparse.Namespace, outbox: Outbox, opties: dict[str, Any]
+) -> Verzender:
+    from datetime import date
+
+    from warm_referral.adresboek import AdresboekError, laad_adresboek, laad_sleutelbos
+    from warm_referral.errors import WarmReferralError
+    from warm_referral.knooppunt import laad_ontsleutelsleutels
+    from warm_referral.ondertekening import laad_vertrouwensankers
+
+    from .knooppunt import Knooppuntverzender
+
+    ontbreekt = [
+        optie
+        for optie, waarde in (
+            ("--adresboek", args.adresboek),
+            ("--adresboek-sleutels", args.adresboek_sleutels),
+            ("--ontsleutelsleutel", args.ontsleutelsleutel),
+            ("--vertrouwd", args.vertrouwd),
+            ("--onderteken-sleutel", args.onderteken_sleutel),
+        )
+        if not waarde
+    ]
+    if ontbreekt:
+        raise UsageError(f"--via-knooppunt needs {', '.join(ontbreekt)}")
+    ondertekening = _ondertekening(args)
+    assert ondertekening is not None
+    try:
+        boek = laad_adresboek(
+            _lees(str(args.adresboek)), laad_sleutelbos(args.adresboek_sleutels), op=date.today()
+        )
+        sleutels = laad_ontsleutelsleutels(*args.ontsleutelsleutel)
+        vertrouwd = laad_vertrouwensankers(*args.vertrouwd)
+    except (AdresboekError, WarmReferralError) as exc:
+        raise UsageError(str(exc)) from None
+    return Knooppuntverzender(
         outbox,
         args.to,
-        token=token,
-        gelijktijdig=args.gelijktijdig,
-        timeout=args.timeout,
-        client_opties=_client_opties(args),
-        register=register,
-        spec_versies=versies,
-        ondertekening=_ondertekening(args),
+        adresboek=boek,
+        ondertekening=ondertekening,
+        ontsleutelsleutels=sleutels,
+        vertrouwd=vertrouwd,
+        **opties,
     )
 
 

@@ -1,7 +1,9 @@
-"""``serve receiver`` on the route through a knooppunt (issue 19): with a ``knooppunt`` object in
-its configuration the receiver empties its own mailbox at the knooppunt, takes each message in as
-the creditor whose signature it carries, and forwards the creditor's postvak (the
-Ontvangstbevestiging first) sealed to the creditor's key from the address book.
+"""The reference services on the route through a knooppunt (issue 19). ``serve receiver`` with a
+``knooppunt`` object in its configuration empties its own mailbox at the knooppunt, takes each
+message in as the creditor whose signature it carries, and forwards the creditor's postvak (the
+Ontvangstbevestiging first) sealed to the creditor's key from the address book. The sender with
+``--via-knooppunt`` (``Knooppuntverzender``) seals and delivers, and empties its own mailbox into
+its inbox.
 
 Real pieces throughout: the reference knooppunt under uvicorn in a thread, the receiver app with
 its lifespan (the route runs there, as in ``serve receiver``), the published test PKI and keys,
@@ -241,3 +243,116 @@ def test_the_route_needs_the_signing_profile_and_the_address_book(
     pad.write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(ConfigError, match="'knooppunt' needs 'ondertekening'"):
         Instellingen.laad(pad, Modus.ONTWIKKELING)
+
+
+@pytest.mark.eis("WD-VSL-01", "WD-VSL-04", "WD-KNP-02")
+def test_the_reference_sender_and_receiver_both_on_the_route(
+    tmp_path: Path, knooppunt: str, deurwaarder_sleutel: ECKey
+) -> None:
+    """The bailiff's ``Knooppuntverzender``: its outbox seals and delivers the Verwijzing (the
+    knooppunt's receipt ends the attempts), the receiver's route takes it in and seals the
+    Ontvangstbevestiging back, and the bailiff's inbox opens it from its mailbox."""
+    import asyncio
+
+    from warm_referral_reference.sender.knooppunt import Knooppuntverzender
+    from warm_referral_reference.sender.outbox import Outbox, Status
+
+    from warm_referral.adresboek import laad_adresboek, laad_sleutelbos
+
+    instellingen = Instellingen.laad(
+        _config(tmp_path, knooppunt, deurwaarder_sleutel), Modus.ONTWIKKELING
+    )
+    boek = laad_adresboek(
+        (tmp_path / "adresboek.jws").read_bytes(), laad_sleutelbos(tmp_path / "nvvk.jwks.json")
+    )
+    outbox = Outbox(tmp_path / "deurwaarder.sqlite3")
+    verwijzing = parse_json(_verwijzing())
+
+    async def scenario() -> None:
+        verzender = Knooppuntverzender(
+            outbox,
+            knooppunt,
+            adresboek=boek,
+            ondertekening=deurwaarder_ondertekenaar(),
+            ontsleutelsleutels={DEURWAARDER_KID: deurwaarder_sleutel},
+            vertrouwd=ankers(),
+            token="dev-deurwaarder",
+        )
+        try:
+            await verzender.enqueue(verwijzing)
+            rapport = await verzender.verzend_alles()
+            assert rapport.bevestigd == 1, rapport
+            # Delivered again (a retry after a lost receipt): sealed anew, the same berichtId.
+            [rij] = outbox.alle_uitgaand()
+            await verzender._poging(rij, rapport)
+            assert rapport.bevestigd == 2 and rapport.geweigerd == 0
+            with running_receiver(tmp_path, instellingen) as api:
+                lijst = await asyncio.to_thread(
+                    _wacht_op,
+                    lambda: api.get("/v1/verwijzingen", OPERATOR).json()["verwijzingen"],
+                )
+                assert len(lijst) == 1
+                nieuw: list[Any] = []
+                for _ in range(100):
+                    nieuw += await verzender.haal_postvak()
+                    if nieuw:
+                        break
+                    await asyncio.sleep(0.1)
+        finally:
+            await verzender.aclose()
+        assert [r.berichttype for r in nieuw] == ["Ontvangstbevestiging"]
+
+    asyncio.run(scenario())
+    [rij] = outbox.alle_uitgaand()
+    assert rij.status is Status.ACKNOWLEDGED
+    assert [r.berichttype for r in outbox.inkomend(verwijzing.conversatie_id)] == [
+        "Ontvangstbevestiging"
+    ]
+
+
+def test_warm_referral_send_via_the_knooppunt(
+    tmp_path: Path,
+    knooppunt: str,
+    deurwaarder_sleutel: ECKey,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``warm-referral send FILE --via-knooppunt --to KNOOPPUNT ...``: the referral lands sealed
+    in Walcheren's mailbox, signed by the bailiff. Without the route's options: a usage error
+    naming the missing ones."""
+    from knooppunt_support import walcheren_sleutels
+
+    from warm_referral.cli import main
+
+    _config(tmp_path, knooppunt, deurwaarder_sleutel)  # writes the address book and its keys
+    (tmp_path / "deurwaarder.jwk.json").write_text(
+        json.dumps(deurwaarder_sleutel.as_dict(private=True)), encoding="utf-8"
+    )
+    bestand = tmp_path / "verwijzing.json"
+    bestand.write_bytes(_verwijzing())
+    route = [
+        "--via-knooppunt",
+        "--adresboek", str(tmp_path / "adresboek.jws"),
+        "--adresboek-sleutels", str(tmp_path / "nvvk.jwks.json"),
+        "--ontsleutelsleutel", str(tmp_path / "deurwaarder.jwk.json"),
+        "--vertrouwd", str(PKI / "stam-ca.pem"),
+        "--onderteken-sleutel", str(PKI / "gerechtsdeurwaarder-ondertekening.sleutel.pem"),
+        "--onderteken-keten", str(PKI / "gerechtsdeurwaarder-ondertekening.keten.pem"),
+    ]  # fmt: skip
+    db = str(tmp_path / "o.sqlite3")
+    assert main(["send", str(bestand), "--to", knooppunt, "--db", db, *route]) == 0
+    assert "acknowledged (202)" in capsys.readouterr().out
+    geopend: list[Geopend] = []
+    verwerk_postbus(
+        _deelnemer(knooppunt, "dev-operator"),
+        walcheren_sleutels(),
+        ankers(),
+        lambda: datetime.now(timezone.utc),
+        geopend.append,
+    )
+    [aangekomen] = geopend
+    assert aangekomen.ondertekenaar.oin == DEURWAARDER
+    assert aangekomen.bericht == bestand.read_bytes()
+
+    with pytest.raises(SystemExit):
+        main(["send", str(bestand), "--to", knooppunt, "--db", db, "--via-knooppunt"])
+    assert "--via-knooppunt needs --adresboek, --adresboek-sleutels" in capsys.readouterr().err
