@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import referentie
+from warm_referral_conformance.ondertekening import certificaatsleutel
 from warm_referral_conformance.resultaten import Run, Status
 from warm_referral_conformance.runner import Selectie
 from warm_referral_conformance.verwijzer.dubbel import Dubbel
@@ -28,24 +29,14 @@ EVIDES_OIN = "00000003241234560000"  # the afzender of the example the reference
 
 def _ondertekening(map_: Path) -> dict[str, str]:
     """A signing certificate for Evides under the published test PKI: the sender's environment."""
-    from cryptography import x509
-
     from warm_referral.testing import pki
 
-    tussen = x509.load_pem_x509_certificate((PKI / "tussen-ca.pem").read_bytes())
-    uitgever = (tussen, pki.lees_sleutel((PKI / "tussen-ca.sleutel.pem").read_bytes()))
     nu = datetime.now(timezone.utc)
-    sleutel = pki.nieuwe_sleutel()
-    certificaat = pki.ondertekencertificaat(
-        sleutel,
-        "Evides Waterbedrijf",
-        oin=EVIDES_OIN,
-        uitgever=uitgever,
-        vanaf=nu - timedelta(hours=1),
-        tot=nu + timedelta(days=1),
+    evides = certificaatsleutel(
+        "Evides Waterbedrijf", EVIDES_OIN, vanaf=nu - timedelta(hours=1), tot=nu + timedelta(days=1)
     )
-    (map_ / "evides.sleutel.pem").write_bytes(pki.sleutel_pem(sleutel))
-    (map_ / "evides.keten.pem").write_bytes(pki.pem(certificaat, tussen))
+    (map_ / "evides.sleutel.pem").write_bytes(evides.sleutel.as_pem(private=True))
+    (map_ / "evides.keten.pem").write_bytes(pki.pem(*evides.keten))
     return {
         "WD_ONDERTEKEN_SLEUTEL": str(map_ / "evides.sleutel.pem"),
         "WD_ONDERTEKEN_KETEN": str(map_ / "evides.keten.pem"),

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from adresboek_support import schrijf_boek, voorbeeld
 from joserfc.jwk import ECKey
@@ -60,9 +59,7 @@ def knooppunt(tmp_path: Path) -> Iterator[str]:
 
 
 def _deelnemer(url: str, token: str) -> Postbusclient:
-    return Postbusclient(
-        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}), basis=""
-    )
+    return Postbusclient.voor(url, token=token)
 
 
 def _config(map_: Path, knooppunt_url: str, deurwaarder_sleutel: ECKey, **extra: Any) -> Path:

@@ -638,7 +638,7 @@ def test_a_signature_is_checked_against_the_tls_certificate_of_the_connection(
     certificate of the connection to the check, so a message signed with the key of the TLS
     certificate is refused (certificaat_gelijk_aan_tls) and one signed with a separate signing
     certificate is taken in."""
-    from warm_referral.ondertekening import laad_certificaatsleutel, onderteken
+    from warm_referral.ondertekening import onderteken
     from warm_referral.testing import pki as test_pki
 
     folder = tmp_path_factory.mktemp("ondertekend")
@@ -647,20 +647,17 @@ def test_a_signature_is_checked_against_the_tls_certificate_of_the_connection(
     tussen = x509.load_pem_x509_certificate((stam / "tussen-ca.pem").read_bytes())
     uitgever = (tussen, test_pki.lees_sleutel((stam / "tussen-ca.sleutel.pem").read_bytes()))
     nu = datetime.now(timezone.utc)
-    sleutel = test_pki.nieuwe_sleutel()
-    certificaat = test_pki.ondertekencertificaat(
-        sleutel,
+    evides = test_pki.certificaatsleutel(
         "Evides Waterbedrijf",
-        oin=EVIDES_OIN,
+        EVIDES_OIN,
         uitgever=uitgever,
         vanaf=nu - timedelta(hours=1),
         tot=nu + timedelta(days=1),
     )
-    evides = laad_certificaatsleutel(
-        test_pki.sleutel_pem(sleutel), test_pki.pem(certificaat, tussen)
-    )
     # A TLS client certificate that reuses the signing key (what WD-OND-05 forbids).
-    hergebruikt = client_cert(pki.ca, "Evides", EVIDES_OIN, folder, "zelfde-", key=sleutel)
+    hergebruikt = client_cert(
+        pki.ca, "Evides", EVIDES_OIN, folder, "zelfde-", key=evides.sleutel.private_key
+    )
     config = {**CONFIG, "ondertekening": {"vertrouwensankers": ["stam.pem"], "vereist": True}}
     instellingen = Instellingen.laad(schrijf_config(folder, config), Modus.PRODUCTIE)
     app = build_receiver(instellingen, folder / "ontvanger.sqlite3", bewaking_interval=3600)

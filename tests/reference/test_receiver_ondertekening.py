@@ -67,17 +67,13 @@ def _ondertekenaar(
     organisatie: str, oin: str, uitgever: pki.Uitgever | None = None
 ) -> Certificaatsleutel:
     """A signing key with a certificate for ``oin`` (valid 2026), chained to the test root."""
-    uitgever = uitgever or _uitgever()
-    sleutel = pki.nieuwe_sleutel()
-    certificaat = pki.ondertekencertificaat(
-        sleutel,
+    return pki.certificaatsleutel(
         organisatie,
-        oin=oin,
-        uitgever=uitgever,
+        oin,
+        uitgever=uitgever or _uitgever(),
         vanaf=datetime(2026, 1, 1, tzinfo=timezone.utc),
         tot=GELDIG_TOT,
     )
-    return laad_certificaatsleutel(pki.sleutel_pem(sleutel), pki.pem(certificaat, uitgever[0]))
 
 
 @pytest.fixture(scope="module")

@@ -93,15 +93,11 @@ def certificaatsleutel(
 ) -> Certificaatsleutel:
     """A fresh key with a signing certificate for ``oin``, issued by ``uitgever`` (default the
     test intermediate CA); the chain is the certificate and the issuer (x5c carries no root)."""
-    from warm_referral.ondertekening import laad_certificaatsleutel
     from warm_referral.testing import pki
 
-    uitgever = uitgever or tussen_ca()
-    sleutel = pki.nieuwe_sleutel()
-    certificaat = pki.ondertekencertificaat(
-        sleutel, organisatie, oin=oin, uitgever=uitgever, vanaf=vanaf, tot=tot, naam=naam
+    return pki.certificaatsleutel(
+        organisatie, oin, uitgever=uitgever or tussen_ca(), vanaf=vanaf, tot=tot, naam=naam
     )
-    return laad_certificaatsleutel(pki.sleutel_pem(sleutel), pki.pem(certificaat, uitgever[0]))
 
 
 _SLOT = threading.Lock()

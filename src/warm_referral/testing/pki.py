@@ -27,8 +27,11 @@ if TYPE_CHECKING:
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
+    from ..ondertekening import Certificaatsleutel
+
 __all__ = [
     "ca_certificaat",
+    "certificaatsleutel",
     "lees_sleutel",
     "nieuwe_sleutel",
     "ondertekencertificaat",
@@ -259,3 +262,24 @@ def tls_certificaat(
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
     )
     return _teken(bouwer, uitgever[1])
+
+
+def certificaatsleutel(
+    organisatie: str,
+    oin: str | None,
+    *,
+    uitgever: Uitgever,
+    vanaf: datetime,
+    tot: datetime,
+    naam: str = "ondertekening",
+) -> Certificaatsleutel:
+    """A fresh key with a signing certificate for ``oin`` issued by ``uitgever`` (an
+    intermediate CA), ready to sign: the chain is the certificate and the issuer (``x5c`` carries
+    no root)."""
+    from ..ondertekening import laad_certificaatsleutel
+
+    sleutel = nieuwe_sleutel()
+    certificaat = ondertekencertificaat(
+        sleutel, organisatie, oin=oin, uitgever=uitgever, vanaf=vanaf, tot=tot, naam=naam
+    )
+    return laad_certificaatsleutel(sleutel_pem(sleutel), pem(certificaat, uitgever[0]))

@@ -14,6 +14,7 @@ library's vectors and the reference's own tests (the catalogue says why).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -76,10 +77,7 @@ def _eigen(
     )
 
 
-def _stuur(
-    ctx: Controlecontext, verwijzing: Verwijzing | bytes, koppen: dict[str, str]
-) -> httpx.Response:
-    body = verwijzing if isinstance(verwijzing, bytes) else verwijzing.to_json()
+def _stuur(ctx: Controlecontext, body: bytes, koppen: dict[str, str]) -> httpx.Response:
     return ctx.schuldeiser.post(
         "/berichten",
         inhoud=body,
@@ -128,6 +126,25 @@ def _geweigerd(
     )
 
 
+def _verwacht_weigering(
+    ctx: Controlecontext,
+    koppen: Callable[[bytes], dict[str, str]],
+    code: str,
+    eis: str,
+    wat: str,
+    *,
+    wijzig: Callable[[bytes], bytes] | None = None,
+) -> Verwijzing:
+    """Send a fresh Verwijzing with the headers ``koppen`` makes for its body (then changed by
+    ``wijzig``, if given): it must be refused with ``code``, and nothing stored. The referral."""
+    verwijzing = ctx.verwijzing()
+    body = verwijzing.to_json()
+    kop = koppen(body)
+    antwoord = _stuur(ctx, wijzig(body) if wijzig is not None else body, kop)
+    _geweigerd(ctx, antwoord, verwijzing, code, eis, wat)
+    return verwijzing
+
+
 def _ondertekend(ctx: Controlecontext, body: bytes) -> dict[str, str]:
     try:
         return onderteken_als(ctx.doelwit.schuldeiser.partij, body, ctx.nu())
@@ -154,18 +171,19 @@ def ondertekend_aangenomen(ctx: Controlecontext) -> None:
 )
 def inhoud_gewijzigd(ctx: Controlecontext) -> None:
     _profiel(ctx)
-    verwijzing = ctx.verwijzing()
-    koppen = _ondertekend(ctx, verwijzing.to_json())
-    document = json.loads(verwijzing.to_json())
-    document["toelichting"] = "Na het ondertekenen veranderd."
-    antwoord = _stuur(ctx, json.dumps(document).encode(), koppen)
-    _geweigerd(
+
+    def toelichting_gewijzigd(body: bytes) -> bytes:
+        document = json.loads(body)
+        document["toelichting"] = "Na het ondertekenen veranderd."
+        return json.dumps(document).encode()
+
+    _verwacht_weigering(
         ctx,
-        antwoord,
-        verwijzing,
+        lambda body: _ondertekend(ctx, body),
         "inhoud_gewijzigd",
         "WD-OND-07",
         "een Verwijzing waarvan de body na het ondertekenen veranderde",
+        wijzig=toelichting_gewijzigd,
     )
 
 
@@ -180,13 +198,9 @@ def andere_sleutel(ctx: Controlecontext) -> None:
     nu = ctx.nu()
     echt = _eigen(ctx, vanaf=nu - _RUIM, tot=nu + _RUIM)
     ander = _eigen(ctx, vanaf=nu - _RUIM, tot=nu + _RUIM)
-    verwijzing = ctx.verwijzing()
-    body = verwijzing.to_json()
-    koppen = handtekening_met_andere_sleutel(body, echt, ander, nu).headers()
-    _geweigerd(
+    _verwacht_weigering(
         ctx,
-        _stuur(ctx, body, koppen),
-        verwijzing,
+        lambda body: handtekening_met_andere_sleutel(body, echt, ander, nu).headers(),
         "handtekening_ongeldig",
         "WD-OND-07",
         "een Verwijzing ondertekend met een andere sleutel dan die van het certificaat in x5c",
@@ -205,13 +219,9 @@ def verlopen_certificaat(ctx: Controlecontext) -> None:
     nu = ctx.nu()
     # Valid until yesterday (receiver's clock), signed the day before, while it still was.
     sleutel = _eigen(ctx, vanaf=nu - _RUIM, tot=nu - timedelta(days=1), naam="kit verlopen")
-    verwijzing = ctx.verwijzing()
-    body = verwijzing.to_json()
-    koppen = onderteken(body, sleutel, nu - timedelta(days=2)).headers()
-    _geweigerd(
+    _verwacht_weigering(
         ctx,
-        _stuur(ctx, body, koppen),
-        verwijzing,
+        lambda body: onderteken(body, sleutel, nu - timedelta(days=2)).headers(),
         "certificaat_verlopen",
         "WD-OND-08",
         f"een Verwijzing ondertekend met een certificaat dat op {sleutel.certificaat.not_valid_after_utc:%Y-%m-%d %H:%M} UTC verliep",
@@ -235,12 +245,9 @@ def onvertrouwde_keten(ctx: Controlecontext) -> None:
         eigen_sleutel, "Niet-vertrouwde CA van de kit", vanaf=nu - _RUIM, tot=nu + _RUIM
     )
     sleutel = _eigen(ctx, vanaf=nu - _RUIM, tot=nu + _RUIM, uitgever=(eigen_ca, eigen_sleutel))
-    verwijzing = ctx.verwijzing()
-    body = verwijzing.to_json()
-    _geweigerd(
+    _verwacht_weigering(
         ctx,
-        _stuur(ctx, body, onderteken(body, sleutel, nu).headers()),
-        verwijzing,
+        lambda body: onderteken(body, sleutel, nu).headers(),
         "keten_niet_vertrouwd",
         "WD-OND-09",
         "een Verwijzing met een ondertekencertificaat van een CA die niet onder de test-stam-CA valt",
@@ -263,12 +270,9 @@ def andere_organisatie(ctx: Controlecontext) -> None:
     sleutel = certificaatsleutel(
         "Andere organisatie (conformancekit)", ander, vanaf=nu - _RUIM, tot=nu + _RUIM
     )
-    verwijzing = ctx.verwijzing()
-    body = verwijzing.to_json()
-    _geweigerd(
+    _verwacht_weigering(
         ctx,
-        _stuur(ctx, body, onderteken(body, sleutel, nu).headers()),
-        verwijzing,
+        lambda body: onderteken(body, sleutel, nu).headers(),
         "ondertekenaar_niet_afzender",
         "WD-OND-10",
         f"een Verwijzing van OIN {eigen}, ondertekend met een geldig certificaat van OIN {ander}",
@@ -283,23 +287,22 @@ def andere_organisatie(ctx: Controlecontext) -> None:
 )
 def handtekening_ontbreekt(ctx: Controlecontext) -> None:
     _profiel(ctx, vereist=True)
-    verwijzing = ctx.verwijzing()
-    _geweigerd(
+    _verwacht_weigering(
         ctx,
-        _stuur(ctx, verwijzing, {}),
-        verwijzing,
+        lambda body: {},
         "handtekening_ontbreekt",
         "WD-OND-06",
         "een Verwijzing zonder handtekening",
     )
-    verwijzing = ctx.verwijzing()
-    body = verwijzing.to_json()
-    koppen = _ondertekend(ctx, body)
-    del koppen["Digest"]
-    _geweigerd(
+
+    def zonder_digest(body: bytes) -> dict[str, str]:
+        koppen = _ondertekend(ctx, body)
+        del koppen["Digest"]
+        return koppen
+
+    verwijzing = _verwacht_weigering(
         ctx,
-        _stuur(ctx, body, koppen),
-        verwijzing,
+        zonder_digest,
         "handtekening_onleesbaar",
         "WD-OND-06",
         "een ondertekende Verwijzing zonder de header Digest",

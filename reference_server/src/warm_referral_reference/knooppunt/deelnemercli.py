@@ -70,22 +70,18 @@ def _gemeenschappelijk(parser: argparse.ArgumentParser) -> None:
 
 
 def _client(args: argparse.Namespace) -> Any:
-    import httpx
-
     from .postbus import Postbusclient
 
     if args.token is None and args.cert is None:
         raise UsageError("give --token or --cert and --key")
     if (args.cert is None) != (args.key is None):
         raise UsageError("--cert needs --key")
-    opties: dict[str, Any] = {"timeout": 30.0}
+    opties: dict[str, Any] = {}
     if args.cert is not None:
         opties["cert"] = (str(args.cert), str(args.key))
     if args.ca is not None:
         opties["verify"] = str(args.ca)
-    headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
-    http = httpx.Client(base_url=args.url.rstrip("/"), headers=headers, **opties)
-    return Postbusclient(http, basis="")
+    return Postbusclient.voor(args.url, token=args.token, **opties)
 
 
 def _afleveren(args: argparse.Namespace) -> int:

@@ -86,8 +86,7 @@ class _Pki:
 def _deelnemer(url: str, oin: str) -> Any:
     from .postbus import Postbusclient
 
-    http = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {_TOKENS[oin]}"})
-    return Postbusclient(http, basis="")
+    return Postbusclient.voor(url, token=_TOKENS[oin])
 
 
 def draai_knooppuntdemo(map: Path, stroom: TextIO) -> None:

@@ -47,6 +47,16 @@ class Postbusclient:
         self.http = http
         self.basis = basis
 
+    @classmethod
+    def voor(
+        cls, url: str, *, token: str | None = None, timeout: float = 30.0, **opties: Any
+    ) -> Postbusclient:
+        """A client of the knooppunt at ``url`` (its base URL, ``.../v1``) with our credentials:
+        a bearer ``token`` (development), or httpx's ``cert`` and ``verify`` (mutual TLS)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        http = httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=timeout, **opties)
+        return cls(http, basis="")
+
     def _controleer(self, antwoord: httpx.Response) -> httpx.Response:
         if antwoord.is_success:
             return antwoord

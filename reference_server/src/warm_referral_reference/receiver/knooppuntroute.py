@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..deelnemers import Deelnemer, Rol
+from ..knooppunt.deelnemers import oin_van
 from .errors import ConfigError, ReceiverError
 from .knooppuntconfig import Knooppuntinstellingen
 
@@ -61,25 +62,14 @@ class Rondeverslag:
 
 def postbusclient(route: Knooppuntinstellingen) -> Postbusclient:
     """Our client of the knooppunt's REST binding, with our credentials."""
-    import httpx
-
     from ..knooppunt.postbus import Postbusclient
 
-    opties: dict[str, Any] = {"timeout": 30.0}
+    opties: dict[str, Any] = {}
     if route.cert is not None and route.key is not None:
         opties["cert"] = (str(route.cert), str(route.key))
     if route.ca is not None:
         opties["verify"] = str(route.ca)
-    headers = {"Authorization": f"Bearer {route.token}"} if route.token else {}
-    return Postbusclient(httpx.Client(base_url=route.url, headers=headers, **opties), basis="")
-
-
-def _oin(deelnemer: Deelnemer) -> str | None:
-    from warm_referral.identifiers import oin
-
-    if deelnemer.oin:
-        return deelnemer.oin
-    return oin.from_kvk(deelnemer.kvk_nummer) if deelnemer.kvk_nummer else None
+    return Postbusclient.voor(route.url, token=route.token, **opties)
 
 
 class Knooppuntroute:
@@ -105,7 +95,7 @@ class Knooppuntroute:
         self.per_oin = {
             oin: d
             for d in instellingen.deelnemers
-            if d.rol is Rol.SCHULDEISER and (oin := _oin(d)) is not None
+            if d.rol is Rol.SCHULDEISER and (oin := oin_van(d)) is not None
         }
         self.doorgestuurd_tot: dict[str, int] = {}
         """Per creditor OIN: the last postvak volgnummer delivered (from 0 after a restart)."""

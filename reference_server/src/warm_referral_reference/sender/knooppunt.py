@@ -67,16 +67,11 @@ class Knooppuntverzender(Verzender):
         self.ontsleutelsleutels = ontsleutelsleutels
         self.vertrouwd = vertrouwd
         self.postvak = f"knooppunt:{self.url}"
-        client_opties = dict(opties.get("client_opties") or {})
-        token = opties.get("token")
-        self._postbus = Postbusclient(
-            httpx.Client(
-                base_url=self.url,
-                headers={"Authorization": f"Bearer {token}"} if token else {},
-                timeout=opties.get("timeout", 10.0),
-                **client_opties,
-            ),
-            basis="",
+        self._postbus = Postbusclient.voor(
+            self.url,
+            token=opties.get("token"),
+            timeout=opties.get("timeout", 10.0),
+            **dict(opties.get("client_opties") or {}),
         )
 
     async def aclose(self) -> None:
